@@ -1,0 +1,7 @@
+"""Shared fixtures, one plugin module per kind of resource."""
+
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.services",
+    "tests.fixtures.egress",
+]
