@@ -1,0 +1,48 @@
+"""Application factory of the scheduling service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+from scheduling.config import Settings
+from scheduling.db import make_engine, make_session_factory, migrate
+from scheduling.errors import install_error_handlers
+from scheduling.limits import BodySizeLimitMiddleware
+from scheduling.routers import appointments, auth, directory, escalations, patients, slots
+
+logger = logging.getLogger(__name__)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def create_app(settings: Settings, clock: Callable[[], dt.datetime] = _utc_now) -> FastAPI:
+    """Build the API: migrate the database to the newest schema, then mount every router.
+
+    `clock` returns the current aware UTC time; tests replace it to pin "now".
+    """
+    assert settings.database_url is not None
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+
+    app = FastAPI(
+        title="Clinic scheduling API",
+        version="1.0.0",
+        description="Slots, bookings and escalations for one patient per bearer token.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.clock = clock
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware)
+    for module in (auth, patients, directory, slots, appointments, escalations):
+        app.include_router(module.router)
+    logger.info("Scheduling API created on a %s database", engine.dialect.name)
+    return app
