@@ -1,0 +1,181 @@
+"""Date extractor: absolute, relative and range expressions, resolved against the local date.
+
+Conventions: a bare weekday ("Tuesday") is the next one after today; "this Tuesday" may be today;
+"next Tuesday" is the Tuesday of the following calendar week (weeks start on Monday). A day of
+month without a month ("the 11th") is the next such day from today. A month and day without a
+year is this year's, or next year's when it passed more than `PAST_GRACE` ago; one that passed
+more recently is reported as a problem. Dates that do not exist ("Feb 30") are problems too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable, Iterator
+
+from assistant.engines.local.nlu import calendar as cal
+from assistant.engines.local.nlu.base import (
+    EXTRACTORS, ORDINAL_WORDS, Context, Mention, compile_pattern, keep_longest, mention, word_number,
+)
+from assistant.engines.local.state import DateRange
+
+PAST_GRACE = dt.timedelta(days=90)
+
+DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+ORDINAL_DAY = rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)|(?P<dayword>{'|'.join(sorted(ORDINAL_WORDS, key=len, reverse=True))}))"
+MONTH = rf"(?P<month>{cal.MONTH_PATTERN})\.?"
+WEEKDAY = rf"(?P<weekday>{cal.WEEKDAY_PATTERN})\.?"
+COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|a\ couple\ of|a\ few)"
+
+
+class DateProblem(Exception):
+    """A date the patient gave that cannot be booked; the message names the value."""
+
+
+def _day(match: re.Match) -> int:
+    groups = match.groupdict()
+    if groups.get("dayword"):
+        return ORDINAL_WORDS[groups["dayword"].lower()]
+    return int(groups.get("day") or groups["digits"])
+
+
+def _checked(day: dt.date | None, text: str, context: Context) -> dt.date:
+    if day is None:
+        raise DateProblem(f"{text} is not a valid date")
+    if day < context.today:
+        raise DateProblem(f"{text} is in the past")
+    return day
+
+
+def _month_day(month: int, day: int, text: str, context: Context) -> dt.date:
+    today = context.today
+    candidate = cal.build_date(today.year, month, day)
+    if candidate is None and cal.build_date(2000, month, day) is None:
+        raise DateProblem(f"{text} is not a valid date")
+    if candidate is None or candidate < today - PAST_GRACE:
+        candidate = cal.build_date(today.year + 1, month, day)
+    return _checked(candidate, text, context)
+
+
+def _iso(m: re.Match, c: Context) -> dt.date:
+    return _checked(cal.build_date(int(m["year"]), int(m["month"]), int(m["day"])), m[0], c)
+
+
+def _slashed(m: re.Match, c: Context) -> dt.date:
+    month, day = int(m["month"]), int(m["day"])
+    if not m["year"]:
+        return _month_day(month, day, m[0], c)
+    year = int(m["year"])
+    year = year + 2000 if year < 100 else year
+    return _checked(cal.build_date(year, month, day), m[0], c)
+
+
+def _named_month(m: re.Match, c: Context) -> dt.date:
+    month = cal.MONTHS[m["month"].lower()]
+    if m.groupdict().get("year"):
+        return _checked(cal.build_date(int(m["year"]), month, _day(m)), m[0], c)
+    return _month_day(month, _day(m), m[0], c)
+
+
+def _relative_month_day(m: re.Match, c: Context) -> dt.date:
+    first = cal.add_months(c.today, 1 if m["which"].lower() == "next" else 0)
+    return _checked(cal.build_date(first.year, first.month, _day(m)), m[0], c)
+
+
+def _bare_day(m: re.Match, c: Context) -> dt.date:
+    day = _day(m)
+    if not 1 <= day <= 31:
+        raise DateProblem(f"{m[0]} is not a valid date")
+    return _checked(cal.day_of_month_from(c.today, day), m[0], c)
+
+
+def _named_day(m: re.Match, c: Context) -> dt.date:
+    word = m["word"].lower()
+    if "after" in word:
+        return c.today + dt.timedelta(days=2)
+    if word.startswith("tom") or word == "tmrw":
+        return c.today + dt.timedelta(days=1)
+    return c.today
+
+
+def _weekday(m: re.Match, c: Context) -> dt.date:
+    weekday = cal.WEEKDAYS[m["weekday"].lower()]
+    which = (m.groupdict().get("which") or "").lower()
+    if "next" in which:
+        return cal.next_week_weekday(c.today, weekday)
+    if "this" in which or "coming" in which:
+        return cal.upcoming_weekday(c.today, weekday, include_today=True)
+    return cal.upcoming_weekday(c.today, weekday, include_today=False)
+
+
+def _offset(m: re.Match, c: Context) -> dt.date:
+    count = word_number(m["count"]) or 1
+    days = count * 7 if m["unit"].lower().startswith("week") else count
+    return c.today + dt.timedelta(days=days)
+
+
+def _week(m: re.Match, c: Context) -> DateRange:
+    if m["which"].lower() == "next":
+        start = cal.week_start(c.today) + dt.timedelta(days=7)
+        return DateRange(start, start + dt.timedelta(days=6))
+    return DateRange(c.today, cal.week_start(c.today) + dt.timedelta(days=6))
+
+
+def _weekend(m: re.Match, c: Context) -> DateRange:
+    saturday = cal.week_start(c.today) + dt.timedelta(days=5)
+    if m["which"].lower() == "next":
+        saturday += dt.timedelta(days=7)
+    return DateRange(max(saturday, c.today), saturday + dt.timedelta(days=1))
+
+
+def _month_range(m: re.Match, c: Context) -> DateRange:
+    if m["which"].lower() == "next":
+        first = cal.add_months(c.today, 1)
+        return DateRange(first, cal.month_end(first))
+    return DateRange(c.today, cal.month_end(c.today))
+
+
+def _weekday_of_week(m: re.Match, c: Context) -> dt.date:
+    weekday = cal.WEEKDAYS[m["weekday"].lower()]
+    if (m["which"] or "next").lower() == "next":
+        return cal.next_week_weekday(c.today, weekday)
+    return cal.upcoming_weekday(c.today, weekday, include_today=True)
+
+
+Resolver = Callable[[re.Match, Context], object]
+MONTH_DAY = ORDINAL_DAY.replace("(?:st|nd|rd|th)|", "(?:st|nd|rd|th)?|")
+YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+
+PATTERNS: list[tuple[re.Pattern, Resolver]] = [
+    (compile_pattern(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"), _iso),
+    (compile_pattern(r"(?P<month>1[0-2]|0?[1-9])/(?P<day>[0-3]?\d)(?:/(?P<year>\d{4}|\d{2}))?"), _slashed),
+    (compile_pattern(rf"{MONTH}\s+(?:the\s+)?{MONTH_DAY}{YEAR}"), _named_month),
+    (compile_pattern(rf"(?:the\s+)?{ORDINAL_DAY}\s+(?:day\s+)?of\s+{MONTH}{YEAR}"), _named_month),
+    (compile_pattern(rf"(?:the\s+)?{ORDINAL_DAY}(?:\s+day)?\s+of\s+(?:the\s+)?(?P<which>this|next)\s+month"), _relative_month_day),
+    (compile_pattern(rf"the\s+{ORDINAL_DAY}|(?P<digits>[0-3]?\d)(?:st|nd|rd|th)"), _bare_day),
+    (compile_pattern(r"(?:later\s+)?(?P<word>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tmrw|tomorow|today|tonight)"), _named_day),
+    (compile_pattern(rf"(?P<which>next|this\s+coming|this|coming)\s+{WEEKDAY}"), _weekday),
+    (compile_pattern(rf"{WEEKDAY}\s+(?:of\s+)?(?P<which>next|this)\s+week"), _weekday_of_week),
+    (compile_pattern(rf"next\s+week\s+(?:on\s+)?{WEEKDAY}(?P<which>)"), _weekday_of_week),
+    (compile_pattern(WEEKDAY), _weekday),
+    (compile_pattern(rf"in\s+{COUNT}\s+(?P<unit>days?|weeks?)"), _offset),
+    (compile_pattern(rf"{COUNT}\s+(?P<unit>days?|weeks?)\s+from\s+(?:now|today)"), _offset),
+    (compile_pattern(r"(?P<which>next|this)\s+week(?!\s*end)"), _week),
+    (compile_pattern(r"(?:the\s+)?(?P<which>next|this)\s+weekend"), _weekend),
+    (compile_pattern(r"(?:later\s+)?(?P<which>this|next)\s+month"), _month_range),
+]
+
+
+def _matches(text: str, context: Context) -> Iterator[Mention]:
+    for pattern, resolve in PATTERNS:
+        for match in pattern.finditer(text):
+            try:
+                yield mention("date", resolve(match, context), match)
+            except DateProblem as problem:
+                yield mention("problem:date", str(problem), match)
+
+
+@EXTRACTORS.register("dates")
+def extract_dates(text: str, context: Context) -> list[Mention]:
+    """Return date mentions (date or DateRange) and `problem:date` mentions, longest first."""
+    return keep_longest(_matches(text, context))
