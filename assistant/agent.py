@@ -1,0 +1,180 @@
+"""The chat service: runs one patient turn through the tool-calling agent.
+
+A turn checks the message and the patient's token, loads the conversation, applies the patient's
+yes or no to a pending booking action, runs the LangChain agent with tools bound to the patient's
+own token, and stores the conversation again. Nothing in a turn uses a service-wide credential.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from langchain.agents import create_agent
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from assistant.config import AssistantSettings
+from assistant.conversation import (
+    ChatError,
+    Conversation,
+    ConversationNotFound,
+    InvalidMessage,
+    NotAuthenticated,
+    ServiceUnavailable,
+)
+from assistant.engines import EngineRequest, build_engine
+from assistant.engines.local.nlu.base import Context
+from assistant.engines.local.nlu.yesno import extract_yes_no
+from assistant.engines.local.state import Lexicon
+from assistant.store import ConversationStore
+from prompts.templates import render, system_prompt
+from tools import build_tools
+from tools.base import ToolCallRecord, ToolContext
+from tools.client import ApiError, SchedulingClient
+
+logger = logging.getLogger(__name__)
+
+AGENT_STEP_LIMIT = 16
+PromptObserver = Callable[[list[BaseMessage]], None]
+
+
+@dataclass
+class TurnResult:
+    """What one turn produced, in the shape the chat channels print."""
+
+    reply: str
+    tool_calls: list[ToolCallRecord] = field(default_factory=list)
+    handoff: bool = False
+
+    def to_json(self) -> dict:
+        calls = [{"name": call.name, "args": call.args, "status": call.status} for call in self.tool_calls]
+        return {"reply": self.reply, "tool_calls": calls, "handoff": self.handoff}
+
+
+class ChatService:
+    """Runs conversations for any patient whose token the scheduling API accepts."""
+
+    def __init__(self, settings: AssistantSettings, store: ConversationStore, api_url: str) -> None:
+        self.settings = settings
+        self.store = store
+        self.api_url = api_url
+        self.prompt_observers: list[PromptObserver] = []
+
+    def start(self, token: str, channel: str = "web", engine: str | None = None) -> Conversation:
+        """Open a conversation for the token's patient; raise NotAuthenticated for a bad token."""
+        with self._client(token) as client:
+            patient = self._patient(client)
+        conversation = Conversation.new(
+            patient_id=patient["id"],
+            channel=channel,
+            language=patient.get("preferred_language") or "en",
+            engine=engine or self.settings.engine,
+        )
+        self.store.save(conversation.id, conversation.to_document())
+        logger.info("conversation started", extra={"conversation_id": conversation.id, "channel": channel})
+        return conversation
+
+    def handle(self, conversation_id: str, token: str, text: str) -> TurnResult:
+        """Run one patient turn and return the assistant's reply; raise ChatError subclasses."""
+        text = self._checked_text(text)
+        with self.store.lock(conversation_id), self._client(token) as client:
+            conversation = self._load(conversation_id, self._patient(client))
+            if conversation.tools.handoff:
+                return TurnResult(reply=render("handoff_waiting", conversation.language), handoff=True)
+            self._apply_confirmation(conversation, text)
+            result = self._run_agent(conversation, client, text)
+            self.store.save(conversation.id, conversation.to_document())
+        return result
+
+    def _run_agent(self, conversation: Conversation, client: SchedulingClient, text: str) -> TurnResult:
+        directory = client.directory()
+        context = ToolContext(
+            client=client, conversation_id=conversation.id, channel=conversation.channel, session=conversation.tools
+        )
+        context._directory = directory
+        model = build_engine(
+            conversation.engine,
+            self.settings,
+            EngineRequest(lexicon=lexicon_of(directory), started_at=conversation.started_at, language=conversation.language),
+        )
+        prompt, _version = system_prompt("scheduling")
+        today = conversation.started_at.date().isoformat()
+        agent = create_agent(model, build_tools(context), system_prompt=prompt.replace("{today}", today).replace("{time_zone}", "UTC"))
+        messages = [*conversation.messages, HumanMessage(content=text)]
+        try:
+            state = agent.invoke({"messages": messages}, config={"recursion_limit": AGENT_STEP_LIMIT})
+        except Exception as exc:  # the engine's own errors: network, protocol, step limit
+            logger.error("engine failed", extra={"conversation_id": conversation.id, "error": type(exc).__name__})
+            raise ServiceUnavailable("the assistant could not answer just now; please try again in a minute") from exc
+        conversation.messages = state["messages"]
+        return TurnResult(reply=_last_reply(state["messages"]), tool_calls=context.records, handoff=conversation.tools.handoff)
+
+    def _apply_confirmation(self, conversation: Conversation, text: str) -> None:
+        session = conversation.tools
+        session.confirmed = False
+        if session.pending is None:
+            return
+        answer = classify_yes_no(text)
+        if answer is True:
+            session.confirmed = True
+        elif answer is False:
+            session.pending = None
+
+    def _checked_text(self, text: str) -> str:
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidMessage("the message is empty; type what you need, for example 'book a checkup'")
+        if len(text) > self.settings.max_message_chars:
+            raise InvalidMessage(
+                f"the message is {len(text)} characters long; the limit is {self.settings.max_message_chars}, "
+                "so please shorten it"
+            )
+        return text.strip()
+
+    def _client(self, token: str) -> SchedulingClient:
+        if not token:
+            raise NotAuthenticated("sign in again: no access token was sent")
+        return SchedulingClient(self.api_url, token)
+
+    def _patient(self, client: SchedulingClient) -> dict:
+        try:
+            return client.me()
+        except ApiError as exc:
+            if exc.status == 401:
+                raise NotAuthenticated("your session has expired or is invalid; sign in again") from exc
+            raise ServiceUnavailable("the scheduling service is unavailable; please try again shortly") from exc
+
+    def _load(self, conversation_id: str, patient: dict) -> Conversation:
+        document = self.store.load(conversation_id)
+        if document is None or document["patient_id"] != patient["id"]:
+            raise ConversationNotFound(f"conversation {conversation_id} does not exist or has expired; start a new one")
+        return Conversation.from_document(document)
+
+
+def classify_yes_no(text: str) -> bool | None:
+    """Return True for a yes, False for a no, None for neither, as the local engine reads them."""
+    context = Context(lexicon=Lexicon(), now=dt.datetime.now(dt.timezone.utc))
+    mentions = extract_yes_no(text, context)
+    return bool(mentions[0].value) if mentions else None
+
+
+def lexicon_of(directory: dict) -> Lexicon:
+    """Build the local engine's lexicon from the clinic directory."""
+    providers = directory.get("providers", [])
+    return Lexicon(
+        providers=providers,
+        sites=directory.get("sites", []),
+        appointment_types=directory.get("appointment_types", []),
+        specialties=sorted({provider["specialty"] for provider in providers}),
+    )
+
+
+def _last_reply(messages: list[BaseMessage]) -> str:
+    for message in reversed(messages):
+        if isinstance(message, AIMessage) and not message.tool_calls and message.content:
+            return message.content if isinstance(message.content, str) else str(message.content)
+    return ""
+
+
+__all__ = ["ChatError", "ChatService", "TurnResult", "lexicon_of"]

@@ -1,0 +1,103 @@
+"""A conversation as stored between turns, and the errors a turn can end with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from langchain_core.messages import BaseMessage, HumanMessage, messages_from_dict, messages_to_dict
+
+from tools.base import ToolSession
+
+MAX_STORED_MESSAGES = 80
+
+
+class ChatError(Exception):
+    """A turn could not run. `code` is stable for clients; the message says what to do."""
+
+    status = 400
+    code = "chat_error"
+
+
+class InvalidMessage(ChatError):
+    status = 422
+    code = "invalid_message"
+
+
+class ConversationNotFound(ChatError):
+    status = 404
+    code = "conversation_not_found"
+
+
+class NotAuthenticated(ChatError):
+    status = 401
+    code = "invalid_token"
+
+
+class ServiceUnavailable(ChatError):
+    status = 503
+    code = "service_unavailable"
+
+
+@dataclass
+class Conversation:
+    """One patient's conversation: its messages, tool state and the anchor for relative dates."""
+
+    id: str
+    patient_id: str
+    channel: str
+    language: str
+    engine: str
+    started_at: dt.datetime
+    messages: list[BaseMessage] = field(default_factory=list)
+    tools: ToolSession = field(default_factory=ToolSession)
+    vault: str | None = None
+
+    @classmethod
+    def new(cls, patient_id: str, channel: str, language: str, engine: str) -> Conversation:
+        return cls(
+            id=uuid.uuid4().hex,
+            patient_id=patient_id,
+            channel=channel,
+            language=language,
+            engine=engine,
+            started_at=dt.datetime.now(dt.timezone.utc),
+        )
+
+    def to_document(self) -> dict:
+        return {
+            "id": self.id,
+            "patient_id": self.patient_id,
+            "channel": self.channel,
+            "language": self.language,
+            "engine": self.engine,
+            "started_at": self.started_at.isoformat(),
+            "messages": messages_to_dict(_trimmed(self.messages)),
+            "tools": self.tools.to_dict(),
+            "vault": self.vault,
+        }
+
+    @classmethod
+    def from_document(cls, document: dict) -> Conversation:
+        return cls(
+            id=document["id"],
+            patient_id=document["patient_id"],
+            channel=document["channel"],
+            language=document["language"],
+            engine=document["engine"],
+            started_at=dt.datetime.fromisoformat(document["started_at"]),
+            messages=messages_from_dict(document["messages"]),
+            tools=ToolSession.from_dict(document["tools"]),
+            vault=document.get("vault"),
+        )
+
+
+def _trimmed(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """Keep the newest messages, cutting only before a patient message so tool calls stay paired."""
+    if len(messages) <= MAX_STORED_MESSAGES:
+        return messages
+    for start in range(len(messages) - MAX_STORED_MESSAGES, len(messages)):
+        if isinstance(messages[start], HumanMessage):
+            return messages[start:]
+    return messages[-1:]

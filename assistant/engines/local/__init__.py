@@ -1,0 +1,1 @@
+"""The deterministic `local` engine: tracker, policy and a LangChain chat model around them."""
