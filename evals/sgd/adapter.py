@@ -28,11 +28,19 @@ INTENTS = {"find": "FindProvider", "book": "BookAppointment", "reschedule": "Boo
 PRACTITIONERS = {s.name: s.practitioner for s in SPECIALTIES}
 
 
-def system_act(frame: dict | None) -> SystemAct:
+BOOKING_ACTS = {"CONFIRM", "NOTIFY_SUCCESS", "NOTIFY_FAILURE"}
+BOOKING_SLOTS = {"appointment_date", "appointment_time"}
+
+
+def system_act(frame: dict | None, standing_offer: dict | None = None) -> SystemAct:
     """Build the tracker's SystemAct from a SYSTEM frame's actions (OFFER, REQUEST, CONFIRM,
-    OFFER_INTENT); slots the tracker does not track are left out."""
+    OFFER_INTENT, NOTIFY_*); slots the tracker does not track are left out.
+
+    `standing_offer` is the last option offered in an earlier turn: while the system answers
+    questions about it without offering another, it stays the option on the table.
+    """
     if not frame:
-        return SystemAct()
+        return SystemAct(offered=(standing_offer,) if standing_offer else ())
     offered: dict[str, object] = {}
     requested: list[str] = []
     confirming: dict[str, object] = {}
@@ -47,11 +55,31 @@ def system_act(frame: dict | None) -> SystemAct:
             confirming[ours] = values[0]
         elif act == "OFFER_INTENT" and values:
             confirming["intent"] = "book" if values[0] == "BookAppointment" else "find"
+    if not offered and standing_offer:
+        offered = standing_offer
     return SystemAct(
         offered=(offered,) if offered else (),
         requested=tuple(requested),
         confirming=confirming or None,
+        intent=_task(frame.get("actions", [])),
     )
+
+
+def _task(actions: list[dict]) -> str | None:
+    """Return "book" when the system is booking (confirming, reporting a booking, asking for or
+    offering a date or time), "find" when it offers providers or asks search criteria."""
+    if any(a.get("act") in BOOKING_ACTS or a.get("slot") in BOOKING_SLOTS for a in actions):
+        return "book"
+    if any(a.get("act") == "OFFER" or a.get("act") == "INFORM_COUNT" for a in actions):
+        return "find"
+    if any(a.get("act") == "REQUEST" and a.get("slot") in ("city", "type") for a in actions):
+        return "find"
+    return None
+
+
+def offer_of(act: SystemAct) -> dict | None:
+    """Return the option a SystemAct offers, when it offers exactly one."""
+    return act.offered[0] if len(act.offered) == 1 else None
 
 
 def user_frame(service: str, schema: dict, state: DialogueState) -> dict:

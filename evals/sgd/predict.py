@@ -29,9 +29,13 @@ def predict_dialogue(dialogue: dict, schemas: dict[str, dict]) -> dict:
     result = copy.deepcopy(dialogue)
     trackers: dict[str, Tracker] = {}
     previous_system: dict[str, dict] = {}
+    standing_offers: dict[str, dict | None] = {}
     for turn in result["turns"]:
         if turn.get("speaker") == "SYSTEM":
             previous_system = {f.get("service"): f for f in turn.get("frames", [])}
+            for service, frame in previous_system.items():
+                act = adapter.system_act(frame, standing_offers.get(service))
+                standing_offers[service] = adapter.offer_of(act)
             continue
         frames = []
         for frame in turn.get("frames", []):
@@ -40,7 +44,8 @@ def predict_dialogue(dialogue: dict, schemas: dict[str, dict]) -> dict:
                 frames.append(frame)
                 continue
             tracker = trackers.setdefault(service, Tracker(Lexicon(), SGD_NOW))
-            state = tracker.update(turn.get("utterance", ""), adapter.system_act(previous_system.get(service)))
+            system = adapter.system_act(previous_system.get(service), standing_offers.get(service))
+            state = tracker.update(turn.get("utterance", ""), system)
             frames.append(adapter.user_frame(service, schemas[service], state))
         turn["frames"] = frames
     return result

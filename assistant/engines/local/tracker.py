@@ -113,11 +113,20 @@ class Tracker:
                 self._set_slot(slot, value, _text_of(value))
 
     def _apply_intent(self, mentions: list[Mention], system: SystemAct | None) -> None:
-        intent = _first(mentions, "intent")
-        if intent is None and system and system.confirming and self._state.affirm is True:
+        """Set the intent the turn states; else one confirmed with a yes; else continue the
+        assistant's task; else "find" when the patient names a specialty."""
+        state = self._state
+        intent = None
+        if system and system.confirming and state.affirm is True:
             intent = system.confirming.get("intent")
+        if intent is None:
+            intent = _first(mentions, "intent")
+        if intent is None and system and system.intent and state.intent in (None, "find"):
+            intent = system.intent
+        if intent is None and state.intent is None and _first(mentions, "specialty"):
+            intent = "find"
         if intent is not None:
-            self._state.intent = intent
+            state.intent = intent
 
 
 def _first(mentions: Iterable[Mention], slot: str) -> object | None:
@@ -125,11 +134,16 @@ def _first(mentions: Iterable[Mention], slot: str) -> object | None:
 
 
 def _accepts(mentions: list[Mention]) -> bool:
-    """Tell whether a turn accepts a single offered option: a yes, or a request to book it."""
+    """Tell whether a turn accepts a single offered option: a yes, a request to book it, or a
+    date or time for it, unless the patient says no or asks for other options."""
     affirm = _first(mentions, "affirm")
-    if affirm is False:
+    intent = _first(mentions, "intent")
+    if affirm is not None:
+        return affirm
+    if intent == "find":
         return False
-    return affirm is True or _first(mentions, "intent") == "book"
+    gives_details = any(m.slot in ("date", "time") for m in mentions)
+    return intent == "book" or gives_details
 
 
 def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:

@@ -23,7 +23,7 @@ PAST_GRACE = dt.timedelta(days=90)
 
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 ORDINAL_DAY = rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)|(?P<dayword>{'|'.join(sorted(ORDINAL_WORDS, key=len, reverse=True))}))"
-MONTH = rf"(?P<month>{cal.MONTH_PATTERN})\.?"
+MONTH = rf"(?P<month>{cal.MONTH_PATTERN})(?:(?<=[a-z]{{3}})(?<![a-z]{{4}})\.|(?<=sept)\.)?"
 WEEKDAY = rf"(?P<weekday>{cal.WEEKDAY_PATTERN})\.?"
 COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|a\ couple\ of|a\ few)"
 
@@ -150,8 +150,8 @@ PATTERNS: list[tuple[re.Pattern, Resolver]] = [
     (compile_pattern(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"), _iso),
     (compile_pattern(r"(?P<month>1[0-2]|0?[1-9])/(?P<day>[0-3]?\d)(?:/(?P<year>\d{4}|\d{2}))?"), _slashed),
     (compile_pattern(rf"{MONTH}\s+(?:the\s+)?{MONTH_DAY}{YEAR}"), _named_month),
-    (compile_pattern(rf"(?:the\s+)?{ORDINAL_DAY}\s+(?:day\s+)?of\s+{MONTH}{YEAR}"), _named_month),
-    (compile_pattern(rf"(?:the\s+)?{ORDINAL_DAY}(?:\s+day)?\s+of\s+(?:the\s+)?(?P<which>this|next)\s+month"), _relative_month_day),
+    (compile_pattern(rf"{ORDINAL_DAY}\s+(?:day\s+)?of\s+{MONTH}{YEAR}"), _named_month),
+    (compile_pattern(rf"{ORDINAL_DAY}(?:\s+day)?\s+of\s+(?:the\s+)?(?P<which>this|next)\s+month"), _relative_month_day),
     (compile_pattern(rf"the\s+{ORDINAL_DAY}|(?P<digits>[0-3]?\d)(?:st|nd|rd|th)"), _bare_day),
     (compile_pattern(r"(?:later\s+)?(?P<word>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tmrw|tomorow|today|tonight)"), _named_day),
     (compile_pattern(rf"(?P<which>next|this\s+coming|this|coming)\s+{WEEKDAY}"), _weekday),

@@ -37,6 +37,7 @@ INTENTS = [
     ("find", compile_pattern(r"""
         find\w*|search\w*|look(?:ing)?\s+(?:for|up)|looking|available|availability|openings?
         |recommend\w*|suggest\w*|(?:need|want)\s+(?:an?\s+|to\s+see\s+an?\s+)?(?:new\s+|good\s+)?(?:\w+\s+)?(?:doctor|dentist|therapist|specialist|physician|salon|stylist|barber|provider)
+        |(?:any|some|other|good|a\s+few)\s+(?:good\s+|other\s+|nice\s+)?(?:doctors?|dentists?|therapists?|specialists?|physicians?|salons?|stylists?|barbers?|providers?|clinics?|options?)
         |(?:someone|somebody|anyone|another|other)\s+(?:else|different)|other\s+options?|who\s+(?:is|are)\s+(?:there|available)
     """)),
 ]

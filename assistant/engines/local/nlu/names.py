@@ -26,7 +26,7 @@ CAPITALISED = r"(?:[A-Z][\w'’&.-]*|[A-Z]{2,})"
 NAME_WORDS = rf"{CAPITALISED}(?:\s+(?:{CAPITALISED}|&|and|of|the|de|van|von|da|la))*?(?:\s+{CAPITALISED})?"
 OPEN_PROVIDER = re.compile(rf"\b(?:Dr\.?|Doctor|doctor|dr\.?)\s+{NAME_WORDS}")
 OPEN_PROVIDER_AFTER = re.compile(rf"\b(?:with|see|visit|choose|prefer)\s+(?P<name>{CAPITALISED}\s+{CAPITALISED}(?:\s+{CAPITALISED})?)")
-OPEN_PLACE = re.compile(rf"\b(?:in|near|around|at|from|to|of)\s+(?:the\s+)?(?:city\s+of\s+|area\s+of\s+)?(?P<place>{CAPITALISED}(?:\s+{CAPITALISED}){{0,2}})")
+OPEN_PLACE = re.compile(rf"\b(?:in|near|around|at|from|to|of|through|within)\s+(?:the\s+)?(?:city\s+of\s+|area\s+of\s+)?(?P<place>{CAPITALISED}(?:\s+{CAPITALISED}){{0,2}})")
 NOT_PLACES = {w.title() for w in [*MONTHS, *WEEKDAYS]} | {
     "I", "Dr", "Doctor", "Doc", "Please", "Thanks", "Thank", "The", "Tomorrow", "Today", "Monday", "Yes",
     "No", "Ok", "Okay", "Is", "Can", "Could", "What", "Also", "That", "It", "Mr", "Mrs", "Ms",
@@ -115,12 +115,42 @@ def _trim_place(words: str) -> str:
     return " ".join(kept).rstrip(".,'’")
 
 
-def _open_places(text: str) -> Iterator[Mention]:
+LOWER_PLACE = re.compile(
+    r"\b(?:in|near|around)\s+(?P<place>[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,2}?)(?=\s*(?:[.,!?;]|$|\s+(?:for|on|at|who|which|that|and|please|area|today|tomorrow|next|this|with|to|if|or|but|instead|then|as)\b))"
+)
+NOT_LOWER_PLACES = frozenset("""
+    the a an my your their his her our this that these those it there here town person general mind
+    advance case time order touch particular addition fact which what any some all one two three
+    four five six seven eight nine ten eleven twelve morning afternooon evening afternoon night
+    mornings evenings afternoons person charge line need love trouble pain a.m p.m am pm so me us
+    them you him stock detail total half quarter week weeks days day month months year hand
+""".split())
+REPLY_FILLER = re.compile(
+    r"^(?:(?:ok(?:ay)?|sure(?:\s+thing)?|yes|yeah|um+|well|hmm+|please|i\s+think|i'?d\s+say|let'?s\s+(?:go\s+with|try|do|say)|how\s+about|try|maybe|search(?:\s+in)?|look(?:\s+in|\s+through)?|in|it'?s|i'?m\s+in|something\s+in|somewhere\s+in|anywhere\s+in)[\s,.!]+)*",
+    re.IGNORECASE,
+)
+
+
+def _open_places(text: str, context: Context) -> Iterator[Mention]:
     for match in OPEN_PLACE.finditer(text):
         place = _trim_place(match["place"])
         if place:
             start = match.start("place")
             yield Mention("city", place, start, start + len(place), place, 0.8)
+    for match in LOWER_PLACE.finditer(text):
+        if not set(match["place"].split()) & NOT_LOWER_PLACES:
+            yield mention("city", match["place"], match, "place", score=0.7)
+    if context.system and "city" in context.system.requested:
+        yield from _answered_place(text)
+
+
+def _answered_place(text: str) -> Iterator[Mention]:
+    """Yield the place a short reply names when the assistant asked for a city ("Antioch please.")."""
+    start = REPLY_FILLER.match(text).end()
+    rest = re.sub(r"(?:[\s,]+(?:please|thanks?|thank\s+you|instead))*[\s.!?]*$", "", text[start:], flags=re.IGNORECASE)
+    words = rest.split()
+    if 0 < len(words) <= 3 and not set(w.lower() for w in words) & NOT_LOWER_PLACES:
+        yield Mention("city", rest, start, start + len(rest), rest, 0.6)
 
 
 @EXTRACTORS.register("places")
@@ -128,4 +158,4 @@ def extract_places(text: str, context: Context) -> list[Mention]:
     """Return `site` (directory id) and `city` mentions."""
     if context.lexicon.sites:
         return list(_directory_places(text, context))
-    return list(_open_places(text))
+    return list(_open_places(text, context))

@@ -21,11 +21,15 @@ REQUESTS = {
 }
 FEATURES = {
     "cosmetic": r"cosmetic(?:\s+(?:services?|dentistry|procedures?|work))?",
-    "unisex": r"unisex|(?:for\s+)?(?:both\s+)?men\s+and\s+women|gender[\s-]neutral",
+    "unisex": r"unisex|unixes|(?:for\s+)?(?:both\s+)?men\s+and\s+women|gender[\s-]neutral",
 }
 QUESTION = re.compile(
     r"\?|^\s*(?:what|where|how|which|who|is|are|do|does|can|could|would|will|tell|give|i\s+need\s+their|i'?d\s+like\s+to\s+know)\b"
     r"|\b(?:what|where|how)\s+(?:is|are|about)\b|\bdo\s+(?:they|you)\b|\bdoes\s+(?:it|he|she)\b|\bis\s+(?:it|that|this|he|she)\b|\bare\s+they\b",
+    re.IGNORECASE,
+)
+FEATURE_QUESTION = re.compile(
+    r"\b(?:is|are|does|do)\s+(?:it|they|he|she|that|this|these|the\s+\w+)\b|\bwhether\b|\bif\s+(?:it|they|he|she)\b",
     re.IGNORECASE,
 )
 REQUEST_PATTERNS = {name: compile_pattern(p) for name, p in REQUESTS.items()}
@@ -42,9 +46,10 @@ def extract_requests(text: str, context: Context) -> list[Mention]:
         offset = clause.start()
         if is_question:
             found += _find(REQUEST_PATTERNS, clause[0], offset, lambda name: ("requested", name))
+        asks_about = bool(FEATURE_QUESTION.search(clause[0]))
         found += _find(
             FEATURE_PATTERNS, clause[0], offset,
-            lambda name: ("requested", name) if is_question else (name, True),
+            lambda name: ("requested", name) if asks_about else (name, True),
         )
     return found
 
