@@ -44,11 +44,14 @@ class SystemAct:
 
     `offered` lists the options shown, in order, each as slot name to value. `requested` names the
     slots the assistant asked for. `confirming` is the action summary awaiting a yes or no.
+    `intent` is the task the assistant is carrying out (asking for a booking's time means "book"),
+    which a patient turn that states no intent continues.
     """
 
     offered: tuple[dict[str, object], ...] = ()
     requested: tuple[str, ...] = ()
     confirming: dict[str, object] | None = None
+    intent: Intent | None = None
 
 
 @dataclass
