@@ -96,6 +96,13 @@ def book_appointment(body: SlotRequest, request: Request, patient: CurrentPatien
     return response
 
 
+@router.get("/{appointment_id}", response_model=AppointmentOut, responses=ERRORS)
+def read_appointment(appointment_id: AppointmentId, patient: CurrentPatient,
+                     session: SessionDep) -> AppointmentOut:
+    """Return one of the patient's appointments; 404 for an unknown id or someone else's."""
+    return appointment_out(booking.get_patient_appointment(session, patient, appointment_id))
+
+
 @router.post("/{appointment_id}/cancel", response_model=AppointmentOut, responses=ERRORS)
 def cancel_appointment(appointment_id: AppointmentId, patient: CurrentPatient,
                        session: SessionDep, now: NowDep) -> AppointmentOut:
