@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,14 +95,16 @@ class ChatService:
             client=client, conversation_id=conversation.id, channel=conversation.channel, session=conversation.tools
         )
         context._directory = directory
+        clinic_zone = clinic_time_zone(directory)
+        started_at = conversation.started_at.astimezone(ZoneInfo(clinic_zone))
         model = build_engine(
             conversation.engine,
             self.settings,
-            EngineRequest(lexicon=lexicon_of(directory), started_at=conversation.started_at, language=conversation.language),
+            EngineRequest(lexicon=lexicon_of(directory), started_at=started_at, language=conversation.language),
         )
         prompt, _version = system_prompt("scheduling")
-        today = conversation.started_at.date().isoformat()
-        agent = create_agent(model, build_tools(context), system_prompt=prompt.replace("{today}", today).replace("{time_zone}", "UTC"))
+        prompt = prompt.replace("{today}", started_at.strftime("%A %Y-%m-%d")).replace("{time_zone}", clinic_zone)
+        agent = create_agent(model, build_tools(context), system_prompt=prompt)
         messages = [*conversation.messages, HumanMessage(content=text)]
         try:
             state = agent.invoke({"messages": messages}, config={"recursion_limit": AGENT_STEP_LIMIT})
@@ -157,6 +160,16 @@ def classify_yes_no(text: str) -> bool | None:
     context = Context(lexicon=Lexicon(), now=dt.datetime.now(dt.timezone.utc))
     mentions = extract_yes_no(text, context)
     return bool(mentions[0].value) if mentions else None
+
+
+def clinic_time_zone(directory: dict) -> str:
+    """Return the zone that relative dates are read in: the first site's, or UTC without sites.
+
+    NOTE: a clinic whose sites span zones reads "today" in its first site's zone; near midnight
+    a patient of another site may see "tomorrow" mean a different day.
+    """
+    sites = directory.get("sites") or []
+    return sites[0]["time_zone"] if sites else "UTC"
 
 
 def lexicon_of(directory: dict) -> Lexicon:

@@ -4,4 +4,6 @@ pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.services",
     "tests.fixtures.egress",
+    "tests.fixtures.web",
+    "tests.fixtures.redis",
 ]

@@ -19,6 +19,8 @@ from pydantic import ConfigDict
 
 from assistant.engines.local.act import ACT_KEY, Act
 from assistant.engines.local.moves import Move
+from assistant.engines.local.nlu.base import Context
+from assistant.engines.local.nlu.intents import extract_intents
 from assistant.engines.local.policy import TurnView, decide
 from assistant.engines.local.replies import respond_to_tool
 from assistant.engines.local.state import DialogueState, Lexicon
@@ -61,7 +63,9 @@ class LocalChatModel(BaseChatModel):
             name, args, result = tool_results[-1]
             move = respond_to_tool(name, args, result, act, self.language)
         else:
-            view = TurnView(text, state, previous_intent, act, self.lexicon, self.language)
+            stated = extract_intents(text, Context(self.lexicon, self.now))
+            stated_intent = stated[0].value if stated else None
+            view = TurnView(text, state, previous_intent, act, self.lexicon, self.language, stated_intent)
             move = decide(view)
         message = self._to_message(move, turn=state.turn, step=len(tool_results))
         return ChatResult(generations=[ChatGeneration(message=message)])

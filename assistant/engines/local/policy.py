@@ -27,14 +27,23 @@ class TurnView:
     """One patient turn as the rules see it: the cumulative state, what is new, and the last act."""
 
     def __init__(
-        self, text: str, state: DialogueState, previous_intent: str | None, act: Act, lexicon: Lexicon, language: str
+        self,
+        text: str,
+        state: DialogueState,
+        previous_intent: str | None,
+        act: Act,
+        lexicon: Lexicon,
+        language: str,
+        stated_intent: str | None = None,
     ):
         self.text = text
         self.state = state
         self.act = act
         self.lexicon = lexicon
         self.language = language
-        self.intent_changed = state.intent is not None and state.intent != previous_intent
+        # A patient who asks again ("cancel my appointment" twice) starts the task again.
+        restated = stated_intent is not None and stated_intent == state.intent
+        self.intent_changed = state.intent is not None and (state.intent != previous_intent or restated)
         self.fresh = {name for name, value in state.slots.items() if value.turn == state.turn} | set(state.corrected)
 
     def fresh_search(self) -> bool:
