@@ -67,7 +67,7 @@ def system_act(frame: dict | None, standing_offer: dict | None = None) -> System
 
 def _task(actions: list[dict]) -> str | None:
     """Return "book" when the system is booking (confirming, reporting a booking, asking for or
-    offering a date or time), "find" when it offers providers or asks search criteria."""
+    offering a date or time), "find" when it offers providers or requests search criteria."""
     if any(a.get("act") in BOOKING_ACTS or a.get("slot") in BOOKING_SLOTS for a in actions):
         return "book"
     if any(a.get("act") == "OFFER" or a.get("act") == "INFORM_COUNT" for a in actions):

@@ -54,7 +54,7 @@ class Tracker:
         return self._state
 
     def update(self, user_text: str, system: SystemAct | None = None) -> DialogueState:
-        """Read one patient turn, which answers `system` (the assistant's last act), and return
+        """Read one patient turn, the reply to `system` (the assistant's last act), and return
         the cumulative state. Turn-level fields (affirm, choice, corrected, requested) describe
         this turn only."""
         state = self._state
@@ -135,7 +135,7 @@ def _first(mentions: Iterable[Mention], slot: str) -> object | None:
 
 def _accepts(mentions: list[Mention]) -> bool:
     """Tell whether a turn accepts a single offered option: a yes, a request to book it, or a
-    date or time for it, unless the patient says no or asks for other options."""
+    date or time for it, unless the turn is a no or a request for other options."""
     affirm = _first(mentions, "affirm")
     intent = _first(mentions, "intent")
     if affirm is not None:

@@ -121,7 +121,7 @@ LOWER_PLACE = re.compile(
 NOT_LOWER_PLACES = frozenset("""
     the a an my your their his her our this that these those it there here town person general mind
     advance case time order touch particular addition fact which what any some all one two three
-    four five six seven eight nine ten eleven twelve morning afternooon evening afternoon night
+    four five six seven eight nine ten eleven twelve morning evening afternoon night
     mornings evenings afternoons person charge line need love trouble pain a.m p.m am pm so me us
     them you him stock detail total half quarter week weeks days day month months year hand
 """.split())
