@@ -1,0 +1,1 @@
+"""Input rails that run before any model call, in priority order."""

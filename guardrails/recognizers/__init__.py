@@ -1,0 +1,1 @@
+"""Project recognizers for direct identifiers that Presidio misses or scores low."""
