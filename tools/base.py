@@ -135,8 +135,19 @@ def build_tool(
         logger.info("tool call", extra={"tool": name, "status": status, "conversation_id": context.conversation_id})
         return json.dumps(result, default=str)
 
+    def reject(exc: ValidationError) -> str:
+        """Answer arguments that fail the schema before `invoke` runs, as the model's error to fix."""
+        result = _error("invalid_arguments", _describe_validation(exc))
+        context.records.append(ToolCallRecord(name=name, args={}, status="error: invalid_arguments"))
+        return json.dumps(result)
+
     return StructuredTool.from_function(
-        func=invoke, name=name, description=description, args_schema=args_schema, infer_schema=False
+        func=invoke,
+        name=name,
+        description=description,
+        args_schema=args_schema,
+        infer_schema=False,
+        handle_validation_error=reject,
     )
 
 
