@@ -42,9 +42,24 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _single_line(value: str) -> str:
+    # PostgreSQL cannot store NUL, and no single-line field needs control characters.
+    if any(not character.isprintable() for character in value):
+        raise ValueError("must not contain control characters or line breaks")
+    return value
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
 IsoDate = Annotated[dt.date, BeforeValidator(parse_iso_date)]
 LocalTime = Annotated[dt.time, BeforeValidator(parse_local_time)]
-Text = Annotated[str, AfterValidator(_not_blank)]
+Line = Annotated[str, AfterValidator(_single_line)]
+Paragraph = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[Line, AfterValidator(_not_blank)]
 DatabaseId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 AppointmentStatus = Literal["booked", "cancelled", "completed", "no_show"]
 
@@ -58,7 +73,7 @@ class StrictModel(BaseModel):
 class TokenRequest(StrictModel):
     """Demo sign-in: the patient's email and date of birth."""
 
-    email: Annotated[str, Field(min_length=3, max_length=254)]
+    email: Annotated[Line, Field(min_length=3, max_length=254)]
     date_of_birth: IsoDate
 
 
@@ -126,7 +141,7 @@ class SlotQuery(StrictModel):
     """Filters of GET /v1/slots; dates are local to each site, times are local HH:MM."""
 
     provider_id: DatabaseId | None = None
-    specialty: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    specialty: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
     appointment_type_id: DatabaseId | None = None
     site_id: DatabaseId | None = None
     start_date: IsoDate | None = None
@@ -161,7 +176,7 @@ class SlotList(BaseModel):
 class SlotRequest(StrictModel):
     """Body of booking and rescheduling."""
 
-    slot_id: Annotated[str, Field(min_length=1, max_length=100)]
+    slot_id: Annotated[Line, Field(min_length=1, max_length=100)]
 
 
 class AppointmentOut(BaseModel):
@@ -196,7 +211,7 @@ class EscalationCreate(StrictModel):
     reason: Annotated[Text, Field(min_length=1, max_length=500)]
     priority: Literal["urgent", "normal"]
     channel: Literal["web", "sms", "cli"]
-    summary: Annotated[str, Field(max_length=4000)]
+    summary: Annotated[Paragraph, Field(max_length=4000)]
 
 
 class EscalationOut(BaseModel):
