@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from scheduling.config import Settings
 from scheduling.db import make_engine, make_session_factory, migrate
-from scheduling.errors import install_error_handlers
+from scheduling.errors import UnexpectedErrorMiddleware, install_error_handlers
 from scheduling.limits import BodySizeLimitMiddleware
 from scheduling.routers import appointments, auth, directory, escalations, patients, slots
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = _utc_now) 
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(UnexpectedErrorMiddleware)
     for module in (auth, patients, directory, slots, appointments, escalations):
         app.include_router(module.router)
     logger.info("Scheduling API created on a %s database", engine.dialect.name)

@@ -25,11 +25,15 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for `url`, configured for safe concurrent writes on SQLite."""
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+    """Create an engine for `url`, configured for safe concurrent writes on SQLite.
 
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+    SQL parameters are hidden from exception text, because they can contain PHI.
+    """
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+                           hide_parameters=True)
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_immediate)
     return engine

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
@@ -130,19 +131,49 @@ async def _handle_http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
-async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # The exception text can hold SQL parameters (PHI), so only its type and origin are logged.
-    frames = traceback.extract_tb(exc.__traceback__)
-    origin = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"
-    logger.error("Unhandled %s at %s on %s %s", type(exc).__name__, origin, request.method,
-                 request.url.path)
-    return error_response(500, "internal_error", "The server failed to handle the request. Try "
-                          "again later; if it keeps failing, contact the clinic.")
+class UnexpectedErrorMiddleware:
+    """Turn any unhandled exception into a 500 with the standard body, logged without PHI.
+
+    Starlette's own server-error handler re-raises after responding, so uvicorn would log the
+    traceback and the exception text, which can contain SQL parameters. This middleware catches
+    the exception first and logs only its type and the line it came from.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # noqa: BLE001 - every error must end as a clean 500
+            frames = traceback.extract_tb(exc.__traceback__)
+            origin = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"
+            logger.error("Unhandled %s at %s on %s %s", type(exc).__name__, origin,
+                         scope.get("method"), scope.get("path"))
+            if not started:
+                response = error_response(500, "internal_error", "The server failed to handle "
+                                          "the request. Try again later, and if it keeps "
+                                          "failing, contact the clinic.")
+                await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register handlers so every error, expected or not, has the standard body."""
+    """Register handlers so every expected error has the standard body.
+
+    Unexpected exceptions are handled by `UnexpectedErrorMiddleware`, which `create_app` adds.
+    """
     app.add_exception_handler(ApiError, _handle_api_error)
     app.add_exception_handler(RequestValidationError, _handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, _handle_http_error)
-    app.add_exception_handler(Exception, _handle_unexpected)

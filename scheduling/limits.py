@@ -34,27 +34,33 @@ class BodySizeLimitMiddleware:
             return
 
         received = 0
-        started = False
+        too_large = False
+        replaced = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    too_large = True
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replacing_send(message: Message) -> None:
+            # FastAPI turns an error while reading the body into its own 400, so the response
+            # to an oversized body is replaced here.
+            nonlocal replaced
+            if not too_large:
+                await send(message)
+            elif not replaced:
+                replaced = True
+                await self._reject(send)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, replacing_send)
         except BodyTooLarge:
-            if not started:
+            if not replaced:
                 await self._reject(send)
 
     async def _reject(self, send: Send) -> None:

@@ -228,7 +228,7 @@ class EscalationOut(BaseModel):
 
 
 class ErrorDetail(BaseModel):
-    """What failed, on which field, and what to do."""
+    """Error code, a message with the fix, and the field concerned if any."""
 
     code: str
     message: str

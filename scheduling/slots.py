@@ -83,7 +83,7 @@ class Slot:
 
 @dataclass(frozen=True)
 class SlotFilter:
-    """What to search: None means any. Dates are inclusive and local to each site."""
+    """Search criteria, where None means any. Dates are inclusive and local to each site."""
 
     start_date: dt.date
     end_date: dt.date

@@ -92,7 +92,7 @@ def book_appointment(body: SlotRequest, request: Request, patient: CurrentPatien
         return 201, appointment_out(appointment).model_dump(mode="json")
 
     response = run_idempotent(session, patient, key, digest, action)
-    logger.info("Booking request by patient %s answered %s", patient.id, response.status_code)
+    logger.info("Booking request by patient %s returned status %s", patient.id, response.status_code)
     return response
 
 
@@ -124,6 +124,6 @@ def reschedule_appointment(appointment_id: AppointmentId, body: SlotRequest, req
         return 200, appointment_out(new).model_dump(mode="json")
 
     response = run_idempotent(session, patient, key, digest, action)
-    logger.info("Reschedule of appointment %s by patient %s answered %s", appointment_id,
+    logger.info("Reschedule of appointment %s by patient %s returned status %s", appointment_id,
                 patient.id, response.status_code)
     return response
