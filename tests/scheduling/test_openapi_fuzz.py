@@ -1,6 +1,6 @@
 """Schemathesis fuzzes every operation of the served OpenAPI schema with a valid token.
 
-The only check is `not_a_server_error`: whatever the input, the API must not answer 5xx.
+The only check is `not_a_server_error`: whatever the input, the API must not return 5xx.
 Examples per operation stay small so the whole run takes well under a minute per backend.
 """
 
