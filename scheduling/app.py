@@ -16,6 +16,8 @@ from scheduling.routers import appointments, auth, directory, escalations, patie
 
 logger = logging.getLogger(__name__)
 
+IN_MEMORY_SQLITE_URLS = ("sqlite://", "sqlite:///:memory:", "sqlite+pysqlite:///:memory:")
+
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
@@ -24,9 +26,13 @@ def _utc_now() -> dt.datetime:
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = _utc_now) -> FastAPI:
     """Build the API: migrate the database to the newest schema, then mount every router.
 
-    `clock` returns the current aware UTC time; tests replace it to pin "now".
+    `clock` returns the current aware UTC time; tests replace it to pin "now". Raises
+    ValueError for an in-memory SQLite URL.
     """
     assert settings.database_url is not None
+    if settings.database_url in IN_MEMORY_SQLITE_URLS:
+        raise ValueError("DATABASE_URL names an in-memory SQLite database, which each connection "
+                         "sees empty. Use a file, such as sqlite:///./.data/scheduling.sqlite3.")
     migrate(settings.database_url)
     engine = make_engine(settings.database_url)
 
