@@ -16,6 +16,8 @@ from evals.sgd.data import DataError
 
 SUBCOMMANDS = {
     "sgd": ("evals.sgd.cli", "dialogue state tracking on Schema-Guided Dialogue data"),
+    "phi": ("evals.phi", "PHI detection recall and precision on JSON Lines with gold spans"),
+    "injection": ("evals.injection", "prompt-injection detection and false-positive rates"),
 }
 
 

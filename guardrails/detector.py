@@ -34,6 +34,11 @@ PHI_ENTITIES = (
     "PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "US_SSN", "US_ITIN", "CREDIT_CARD", "IBAN_CODE",
     "DATE_OF_BIRTH", "STREET_ADDRESS", "MEDICAL_RECORD_NUMBER", "INSURANCE_MEMBER_ID",
 )
+# spaCy labels that are never PHI here; only PERSON is taken from the NER model.
+_IGNORED_NER_LABELS = (
+    "CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "LOC", "MONEY", "NORP",
+    "ORDINAL", "ORG", "PERCENT", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART",
+)
 # Presidio's own phone recognizer scores 555 numbers 0.4; the project's scores them 0.5 or more.
 MIN_SCORE = 0.4
 _LEADING_TITLE = re.compile(r"^(?:(?:%s)\.?\s+)+" % "|".join(sorted(HONORIFICS | {"dr", "doctor"})), re.I)
@@ -48,10 +53,21 @@ def build_analyzer() -> AnalyzerEngine:
     configuration = {
         "nlp_engine_name": "spacy",
         "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+        "ner_model_configuration": {
+            "model_to_presidio_entity_mapping": {"PERSON": "PERSON", "PER": "PERSON"},
+            "labels_to_ignore": list(_IGNORED_NER_LABELS),
+        },
     }
-    nlp_engine = NlpEngineProvider(nlp_configuration=configuration).create_engine()
-    registry = RecognizerRegistry(supported_languages=["en"])
-    registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)
+    presidio_logger = logging.getLogger("presidio-analyzer")
+    previous_level = presidio_logger.level
+    # Loading the predefined recognizers warns once for each non-English one it skips.
+    presidio_logger.setLevel(logging.ERROR)
+    try:
+        nlp_engine = NlpEngineProvider(nlp_configuration=configuration).create_engine()
+        registry = RecognizerRegistry(supported_languages=["en"])
+        registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)
+    finally:
+        presidio_logger.setLevel(previous_level)
     for recognizer in build_recognizers():
         registry.add_recognizer(recognizer)
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])

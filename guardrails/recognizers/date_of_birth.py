@@ -26,7 +26,11 @@ _CUE = (
     r"(?:\s+is|\s+was|\s+of)?\s*[:=\-]?\s*"
 )
 _CUED = re.compile(_CUE + rf"(?P<value>{FULL_DATE}|{_MONTH_DAY})\b", re.IGNORECASE)
-_BARE = re.compile(rf"(?<![\w/.\-])(?P<value>{FULL_DATE})(?![\w/\-])", re.IGNORECASE)
+# The look-aheads keep "Dec 8, 10:00 AM" and "Dec 8, 10 am" (an appointment time) from reading
+# as December 8, 2010.
+_BARE = re.compile(
+    rf"(?<![\w/.\-])(?P<value>{FULL_DATE})(?![\w/\-:])(?!\s*[ap]\.?m\b)", re.IGNORECASE
+)
 
 # A full date this many years or more in the past is treated as a birth date, not a visit.
 OLD_DATE_YEARS = 3

@@ -12,7 +12,7 @@ _INSURERS = (
 )
 _CUE = (
     r"\b(?:(?:member|subscriber|policy|insurance|beneficiary|plan|group|" + _INSURERS + r")"
-    r"\s*(?:member\s*)?(?:id|identification|number|num|no\.?|#)(?:\s*(?:number|no\.?|#))?)"
+    r"\s*(?:member\s*)?(?:id|identification|number|num|no\.?|#)(?:\s*(?:number|no\.?|#))?|member)"
 )
 # Medicare Beneficiary Identifier letters exclude S, L, O, I, B and Z.
 _MBI_LETTER = "[AC-HJKMNP-RT-Y]"
@@ -33,6 +33,14 @@ class InsuranceMemberIdRecognizer(ValuePatternRecognizer):
         (
             re.compile(
                 rf"\b[1-9]{_MBI_LETTER}[{_MBI_LETTER[1:-1]}0-9]\d-?{_MBI_LETTER}[{_MBI_LETTER[1:-1]}0-9]\d-?{_MBI_LETTER}{{2}}\d{{2}}\b"
+            ),
+            0.7,
+        ),
+        # Lower-case MBIs only with their dashes, which make the shape distinctive
+        (
+            re.compile(
+                rf"\b[1-9]{_MBI_LETTER}[{_MBI_LETTER[1:-1]}0-9]\d-{_MBI_LETTER}[{_MBI_LETTER[1:-1]}0-9]\d-{_MBI_LETTER}{{2}}\d{{2}}\b",
+                re.IGNORECASE,
             ),
             0.7,
         ),

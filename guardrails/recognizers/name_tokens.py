@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from guardrails.recognizers.name_lexicon import NameLexicon, fold
+from guardrails.recognizers.name_lexicon import NameLexicon, fold, is_english_word
 from guardrails.recognizers.vocabulary import COMMON_WORDS, HONORIFICS, NAME_PARTICLES, NAME_SUFFIXES
 
 # Letters joined by apostrophes or hyphens, optionally ending with a period: O'Brien, Smith-Jones, J.
@@ -19,7 +19,12 @@ class Token:
     start: int
     end: int
     text: str
-    role: str  # strong, weak, cap, initial, suffix, particle, honorific, common, other
+    role: str  # strong, weak, cap, unknown, initial, suffix, particle, honorific, common, other
+
+    @property
+    def capitalised(self) -> bool:
+        """True for "Garcia", false for "garcia" and for "GARCIA" (capitals carry no signal)."""
+        return self.text[:1].isupper() and not self.text.isupper()
 
 
 # spaCy part-of-speech tags that a name never has; they veto words that are only weakly names.
@@ -47,7 +52,7 @@ def tokenize(text: str, lexicon: NameLexicon, pos_tags: dict[int, str] | None = 
         word = raw.rstrip(".")
         end = match.end() if len(word) == 1 or fold(word) in NAME_SUFFIXES else match.start() + len(word)
         role = _role(word, raw, text, match.start(), lexicon, mixed_case)
-        if role in {"weak", "other"} and pos_tags.get(match.start()) in _NON_NAME_POS:
+        if role in {"weak", "other", "unknown"} and pos_tags.get(match.start()) in _NON_NAME_POS:
             role = "common"
         tokens.append(Token(match.start(), end, word, role))
     return tokens
@@ -71,6 +76,8 @@ def _role(word: str, raw: str, text: str, start: int, lexicon: NameLexicon, mixe
         return strength
     if mixed_case and word[:1].isupper() and not _sentence_start(text, start):
         return "cap"
+    if len(word) >= 3 and not is_english_word(folded):
+        return "unknown"
     return "other"
 
 
@@ -79,9 +86,13 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\n"
 
 
+# Roles that may sit on both sides of the comma of "Last, First".
+_LISTED_NAME = frozenset({"strong", "weak", "cap", "unknown"})
+
+
 def adjacent(text: str, left: Token, right: Token) -> bool:
     """Return True when only spaces, or a comma before a suffix, separate two tokens."""
     gap = text[left.end : right.start]
-    if right.role == "suffix":
-        return re.fullmatch(r",?\s*", gap) is not None
+    if right.role == "suffix" or (left.role in _LISTED_NAME and right.role in _LISTED_NAME):
+        return re.fullmatch(r",?[ \t]*", gap) is not None
     return re.fullmatch(r"[ \t]+|\.?[ \t]*", gap) is not None and "\n" not in gap

@@ -18,14 +18,16 @@ _RELATIVES = (
 # After these cues the next word is taken as a name unless it is a common word.
 _STRONG_CUES = re.compile(
     r"\b(?:my\s+name\s+is|my\s+names|my\s+name's|name\s*[:=-]|named|called|call\s+me|patient\s+name"
-    r"|signed|regards,?|sincerely,?|on\s+behalf\s+of|dependent|(?:" + _RELATIVES + r")(?:'s\s+name\s+is|\s+named|\s+is))[ \t]*",
+    r"|(?:first|last|full|legal)\s+name\s+is|signed|regards|sincerely|on\s+behalf\s+of|dependent|subscriber"
+    r"|(?:" + _RELATIVES + r")(?:'s\s+name\s+is|\s+named|\s+is))[ \t]*[,:\-]?[ \t]*",
     re.IGNORECASE,
 )
 # After these cues the next word must also look like a name: in the lexicon, capitalised,
 # or not an English word.
 _WEAK_CUES = re.compile(
-    r"\b(?:this\s+is|i\s+am|i'm|im|it's|its|patient|thanks,?|thx,?|"
-    r"(?:my|our)\s+(?:" + _RELATIVES + r"))[ \t]*",
+    r"\b(?:this\s+is(?:\s+for)?|i\s+am|i'm|im|it's|its|patient|thanks(?:\s+so\s+much)?|thank\s+you|thx"
+    r"|(?:appointment|appt|booking|slot|anything|something|visit|openings?)\s+for|book|reschedule|contact|checking\s+on"
+    r"|(?:my|our)\s+(?:" + _RELATIVES + r"))[ \t]*[,:\-]?[ \t]*",
     re.IGNORECASE,
 )
 _MAX_NAME_WORDS = 4
@@ -79,12 +81,12 @@ class PersonNameCueRecognizer(EntityRecognizer):
 
     def _looks_like_name(self, token: Token, lenient: bool) -> bool:
         """Accept a name word; ``lenient`` (after a strong cue) also accepts capitalised words."""
-        if token.role in {"strong", "cap"}:
+        if token.role in {"strong", "cap", "unknown"}:
             return True
         if token.role == "weak":
-            return lenient or token.text[:1].isupper()
+            return lenient or token.capitalised
         if token.role != "other" or len(token.text) < 2:
             return False
         if not is_english_word(fold(token.text)):
             return True
-        return lenient and token.text[:1].isupper()
+        return lenient and token.capitalised

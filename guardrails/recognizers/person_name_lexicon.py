@@ -8,7 +8,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from guardrails.recognizers.name_lexicon import load_name_lexicon
 from guardrails.recognizers.name_tokens import Token, adjacent, part_of_speech_by_offset, tokenize
 
-_NAME_ROLES = {"strong", "weak", "cap", "initial", "suffix", "particle"}
+_NAME_ROLES = {"strong", "weak", "cap", "unknown", "initial", "suffix", "particle"}
 
 
 class PersonNameLexiconRecognizer(EntityRecognizer):
@@ -69,10 +69,18 @@ def _trim(run: list[Token]) -> list[Token]:
 
 
 def _qualifies(run: list[Token], after_honorific: bool) -> bool:
+    """A run is a name when it has a strong part, or enough weaker evidence together.
+
+    Unknown words (not English, not in the lexicon) only extend a run, except that two or more
+    capitalised ones together ("Aroha Ngata") count as a name.
+    """
     roles = [token.role for token in run]
     if "strong" in roles:
         return True
-    name_parts = sum(role in {"weak", "cap", "initial"} for role in roles)
-    if "weak" in roles and (after_honorific or name_parts >= 2):
-        return any(token.text[:1].isupper() for token in run) or after_honorific
-    return after_honorific and "cap" in roles
+    if after_honorific and any(role in {"weak", "cap", "unknown"} for role in roles):
+        return True
+    name_parts = sum(role in {"weak", "cap", "initial", "unknown"} for role in roles)
+    if "weak" in roles and name_parts >= 2:
+        return any(token.capitalised for token in run)
+    capitalised_unknown = [t for t in run if t.role in {"cap", "unknown"} and t.capitalised]
+    return len(capitalised_unknown) >= 2

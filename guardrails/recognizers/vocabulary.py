@@ -22,7 +22,9 @@ one two three four five six seven eight nine ten eleven twelve half quarter o'cl
 son daughter wife husband mom mum mother dad father kid kids child children baby partner
 grandma grandmother grandpa grandfather brother sister friend neighbor neighbour aunt uncle
 cousin boyfriend girlfriend spouse caregiver guardian self myself
-name named called dob birthday born number id member
+name named called dob birthday born number id member min mins hr hrs sec long
+english spanish french chinese mandarin cantonese vietnamese korean arabic russian portuguese
+haitian creole tagalog polish hindi
 """.split()
 
 # Given names that are also everyday words, so a lone lower-case one is not a name.
