@@ -22,6 +22,8 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
 def create_patient_token(body: TokenRequest, session: SessionDep,
                          settings: SettingsDep) -> TokenResponse:
     """Issue a patient token; 401 `invalid_credentials` without saying which field was wrong."""
+    # TODO: rate-limit failed sign-ins per email and client, because email plus date of birth
+    # is guessable and this demo sign-in has no lockout.
     patient = session.scalar(
         select(Patient)
         .where(func.lower(Patient.email) == body.email.strip().lower(),
