@@ -26,10 +26,20 @@ from assistant.conversation import (
     ServiceUnavailable,
 )
 from assistant.engines import EngineRequest, build_engine
+from assistant.guarding import (
+    directory_context,
+    guardrails_for,
+    load_conversation_key,
+    open_vault,
+    patient_context,
+    seal_vault,
+)
 from assistant.engines.local.nlu.base import Context
 from assistant.engines.local.nlu.yesno import extract_yes_no
 from assistant.engines.local.state import Lexicon
 from assistant.store import ConversationStore
+from guardrails import Guardrails, InputVerdict, PatientContext, PseudonymVault
+from guardrails.middleware import GuardrailsMiddleware
 from prompts.templates import render, system_prompt
 from tools import build_tools
 from tools.base import ToolCallRecord, ToolContext
@@ -39,6 +49,17 @@ logger = logging.getLogger(__name__)
 
 AGENT_STEP_LIMIT = 16
 PromptObserver = Callable[[list[BaseMessage]], None]
+
+
+@dataclass
+class GuardedTurn:
+    """What one turn's guarded model calls share: the patient's client, the rails and the vault."""
+
+    client: SchedulingClient
+    directory: dict
+    guard: Guardrails
+    patient: PatientContext
+    vault: PseudonymVault
 
 
 @dataclass
@@ -62,6 +83,7 @@ class ChatService:
         self.store = store
         self.api_url = api_url
         self.prompt_observers: list[PromptObserver] = []
+        self._key: bytes | None = None
 
     def start(self, token: str, channel: str = "web", engine: str | None = None) -> Conversation:
         """Open a conversation for the token's patient; raise NotAuthenticated for a bad token."""
@@ -81,18 +103,65 @@ class ChatService:
         """Run one patient turn and return the assistant's reply; raise ChatError subclasses."""
         text = self._checked_text(text)
         with self.store.lock(conversation_id), self._client(token) as client:
-            conversation = self._load(conversation_id, self._patient(client))
+            patient = self._patient(client)
+            conversation = self._load(conversation_id, patient)
             if conversation.tools.handoff:
                 return TurnResult(reply=render("handoff_waiting", conversation.language), handoff=True)
-            self._apply_confirmation(conversation, text)
-            result = self._run_agent(conversation, client, text)
+
+            directory = client.directory()
+            guard = guardrails_for(directory_context(directory))
+            who = patient_context(patient, conversation.channel)
+            verdict = guard.screen_input(text, who)
+            if verdict.action != "allow":
+                result = self._answer_rail(conversation, client, verdict)
+            else:
+                self._apply_confirmation(conversation, text)
+                vault = open_vault(conversation.vault, self._conversation_key())
+                turn = GuardedTurn(client=client, directory=directory, guard=guard, patient=who, vault=vault)
+                result = self._run_agent(conversation, turn, text)
+                result = self._filter_reply(conversation, turn, result)
+                conversation.vault = seal_vault(vault, self._conversation_key())
             self.store.save(conversation.id, conversation.to_document())
         return result
 
-    def _run_agent(self, conversation: Conversation, client: SchedulingClient, text: str) -> TurnResult:
-        directory = client.directory()
+    def _answer_rail(self, conversation: Conversation, client: SchedulingClient, verdict: InputVerdict) -> TurnResult:
+        """Answer a message that an input rail stopped, without calling the engine."""
+        logger.info("input rail answered", extra={"conversation_id": conversation.id, "action": verdict.action})
+        if verdict.handoff_priority:
+            self._escalate(conversation, client, f"input rail: {verdict.action}", verdict.handoff_priority)
+        return TurnResult(reply=verdict.reply or "", handoff=conversation.tools.handoff)
+
+    def _filter_reply(self, conversation: Conversation, turn: GuardedTurn, result: TurnResult) -> TurnResult:
+        """Run the output filter on the engine's reply; a blocked reply may hand off to staff."""
+        checked = turn.guard.filter_output(result.reply, turn.patient, conversation.channel)
+        if not (checked.blocked or checked.redacted):
+            return result
+        logger.warning("output filter changed a reply", extra={"conversation_id": conversation.id, "reasons": checked.reasons})
+        if checked.handoff:
+            self._escalate(conversation, turn.client, "output filter blocked a reply", "normal")
+        return TurnResult(reply=checked.text, tool_calls=result.tool_calls, handoff=conversation.tools.handoff)
+
+    def _escalate(self, conversation: Conversation, client: SchedulingClient, reason: str, priority: str) -> None:
+        if conversation.tools.handoff:
+            return
+        try:
+            escalation = client.escalate(conversation.id, reason, priority, conversation.channel, reason)
+        except ApiError as exc:
+            logger.error("escalation failed", extra={"conversation_id": conversation.id, "code": exc.code})
+            return
+        conversation.tools.handoff = True
+        conversation.tools.escalation_id = str(escalation["id"])
+
+    def _conversation_key(self) -> bytes:
+        if self._key is None:
+            configured = self.settings.conversation_key.get_secret_value() if self.settings.conversation_key else None
+            self._key = load_conversation_key(configured, self.settings.clinic_data_dir)
+        return self._key
+
+    def _run_agent(self, conversation: Conversation, turn: GuardedTurn, text: str) -> TurnResult:
+        directory = turn.directory
         context = ToolContext(
-            client=client, conversation_id=conversation.id, channel=conversation.channel, session=conversation.tools
+            client=turn.client, conversation_id=conversation.id, channel=conversation.channel, session=conversation.tools
         )
         context._directory = directory
         clinic_zone = clinic_time_zone(directory)
@@ -104,7 +173,8 @@ class ChatService:
         )
         prompt, _version = system_prompt("scheduling")
         prompt = prompt.replace("{today}", started_at.strftime("%A %Y-%m-%d")).replace("{time_zone}", clinic_zone)
-        agent = create_agent(model, build_tools(context), system_prompt=prompt)
+        middleware = GuardrailsMiddleware(turn.guard, turn.patient, turn.vault, on_prompt=self._observe_prompt)
+        agent = create_agent(model, build_tools(context), system_prompt=prompt, middleware=[middleware])
         messages = [*conversation.messages, HumanMessage(content=text)]
         try:
             state = agent.invoke({"messages": messages}, config={"recursion_limit": AGENT_STEP_LIMIT})
@@ -113,6 +183,10 @@ class ChatService:
             raise ServiceUnavailable("the assistant could not answer just now; please try again in a minute") from exc
         conversation.messages = state["messages"]
         return TurnResult(reply=_last_reply(state["messages"]), tool_calls=context.records, handoff=conversation.tools.handoff)
+
+    def _observe_prompt(self, messages: list[BaseMessage]) -> None:
+        for observer in self.prompt_observers:
+            observer(messages)
 
     def _apply_confirmation(self, conversation: Conversation, text: str) -> None:
         session = conversation.tools

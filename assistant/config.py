@@ -24,6 +24,11 @@ class AssistantSettings(BaseSettings):
     )
     clinic_data_dir: Path = Field(Path(".data"), alias="CLINIC_DATA_DIR")
     conversation_ttl_seconds: int = Field(1800, alias="CONVERSATION_TTL_SECONDS", ge=60, le=86400)
+    conversation_key: SecretStr | None = Field(
+        None,
+        alias="CONVERSATION_KEY",
+        description="Base64 of 32 bytes; encrypts each conversation's placeholder mapping.",
+    )
     max_message_chars: int = Field(2000, alias="MAX_MESSAGE_CHARS", ge=10, le=20000)
 
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
