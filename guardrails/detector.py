@@ -23,6 +23,7 @@ from presidio_analyzer.nlp_engine import NlpEngineProvider
 from guardrails.allowlist import DirectoryAllowlist
 from guardrails.context import DirectoryContext, PatientContext
 from guardrails.patient_match import find_patient_spans
+from guardrails.recognizers.name_lexicon import is_english_word, load_name_lexicon
 from guardrails.recognizers.registry import build_recognizers
 from guardrails.recognizers.vocabulary import COMMON_WORDS, HONORIFICS
 from guardrails.spans import Span, merge_overlaps
@@ -41,7 +42,9 @@ _IGNORED_NER_LABELS = (
 )
 # Presidio's own phone recognizer scores 555 numbers 0.4; the project's scores them 0.5 or more.
 MIN_SCORE = 0.4
-_LEADING_TITLE = re.compile(r"^(?:(?:%s)\.?\s+)+" % "|".join(sorted(HONORIFICS | {"dr", "doctor"})), re.I)
+_TITLES = "|".join(sorted(HONORIFICS | {"dr", "doctor"}))
+_LEADING_TITLE = re.compile(r"^(?:(?:%s)\.?\s+)+" % _TITLES, re.I)
+_TRAILING_TITLE = re.compile(r"\b(?:%s)\.?\s+$" % _TITLES, re.I)
 
 
 def build_analyzer() -> AnalyzerEngine:
@@ -140,15 +143,39 @@ def _outside_mentions(text: str, span: Span, mentions: list[tuple[int, int]]) ->
 
 
 def _clean_person(text: str, span: Span) -> Span | None:
-    """Drop a leading title ("Mrs.", "Dr.") and reject spans made only of common words."""
+    """Drop a leading title ("Mrs.", "Dr.") and edge words that are never names; None if nothing is left."""
     value = text[span.start : span.end]
-    title = _LEADING_TITLE.match(value)
-    start = span.start + (title.end() if title else 0)
+    title = _LEADING_TITLE.match(value) or _TRAILING_TITLE.search(text[max(0, span.start - 12) : span.start])
+    start = span.start + (title.end() if title and title.re is _LEADING_TITLE else 0)
     value = text[start : span.end]
-    words = re.findall(r"[^\W\d_]+", value.lower())
-    if not words or all(word in COMMON_WORDS for word in words):
+    end = span.end
+    words = list(re.finditer(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", text[start:end]))
+    while words and _never_a_name(words[0].group(0).lower()):
+        words.pop(0)
+    while words and _never_a_name(words[-1].group(0).lower()):
+        words.pop()
+    if not words or (title is None and all(_never_a_name(w.group(0).lower(), strict=True) for w in words)):
         return None
-    return Span(start, span.end, span.label, span.score, span.source)
+    # Trailing common words ("maria again") are cut; a period of "Jr." is kept.
+    offset = start
+    start, end = offset + words[0].start(), offset + words[-1].end()
+    if text[end : end + 1] == "." and text[start:end].split()[-1].lower() in {"jr", "sr"}:
+        end += 1
+    return Span(start, end, span.label, span.score, span.source)
+
+
+def _never_a_name(word: str, strict: bool = False) -> bool:
+    """True for common words and English words that are not names.
+
+    ``strict`` also counts English words that are only weak names ("free" is a surname too), which
+    decides whether a whole span without a title is a name at all ("Dr. Kim free" -> "free").
+    """
+    if word in COMMON_WORDS:
+        return True
+    if not is_english_word(word):
+        return False
+    strength = load_name_lexicon().strength(word)
+    return strength is None or (strict and strength == "weak")
 
 
 def _count_labels(spans: list[Span]) -> dict[str, int]:

@@ -38,13 +38,18 @@ def merge_overlaps(spans: list[Span], text: str) -> list[Span]:
     for span in sorted(spans, key=lambda item: (item.start, -item.end)):
         if merged and _joins(merged[-1], span, text):
             previous = merged[-1]
-            best = previous if previous.score >= span.score else span
+            best = max(previous, span, key=_priority)
             merged[-1] = Span(
                 previous.start, max(previous.end, span.end), best.label, best.score, best.source
             )
         else:
             merged.append(span)
     return merged
+
+
+def _priority(span: Span) -> tuple[float, bool]:
+    # On equal scores the patient's own exact match wins, so the output filter can tell it apart.
+    return (span.score, span.source == "patient")
 
 
 def _joins(left: Span, right: Span, text: str) -> bool:
