@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from assistant.agent import ChatService, TurnResult
 from assistant.config import AssistantSettings
 from assistant.store import MemoryStore
+from scheduling.seed import PATIENTS
 from tests.fixtures.services import DemoPatient, SchedulingServer, start_scheduling_server
 
 
@@ -49,10 +51,27 @@ def tool_names(result: TurnResult) -> list[str]:
     return [call.name for call in result.tool_calls]
 
 
+def seeded_identifiers() -> list[str]:
+    """Every identifier of the seeded demo patients, in the forms a prompt could carry them."""
+    values = []
+    for first, last, born, phone, email, _channel, _language in PATIENTS:
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        values += [first, last, f"{first} {last}", email, phone, digits, born.isoformat(), f"{born:%m/%d/%Y}"]
+    return values
+
+
 @pytest.fixture
-def chat_service(scheduling_server: SchedulingServer) -> ChatService:
-    settings = AssistantSettings(ENGINE="local")
-    return ChatService(settings, MemoryStore(600), scheduling_server.base_url)
+def chat_service(scheduling_server: SchedulingServer, tmp_path: Path) -> Iterator[ChatService]:
+    """A ChatService whose every engine prompt is checked for the seeded patients' identifiers."""
+    settings = AssistantSettings(ENGINE="local", CLINIC_DATA_DIR=tmp_path / "assistant")
+    service = ChatService(settings, MemoryStore(600), scheduling_server.base_url)
+    prompts: list[str] = []
+    service.prompt_observers.append(lambda messages: prompts.extend(str(m.content) + str(getattr(m, "tool_calls", "")) for m in messages))
+    yield service
+    # Case-sensitive whole words: the prompt's own word "placeholder" is not the surname "Placeholder".
+    patterns = {value: re.compile(rf"(?<!\w){re.escape(value)}(?!\w)") for value in seeded_identifiers()}
+    leaked = sorted({value for value, pattern in patterns.items() for prompt in prompts if pattern.search(prompt)})
+    assert leaked == [], "seeded patient identifiers reached an engine prompt"
 
 
 @pytest.fixture

@@ -254,3 +254,33 @@ def test_dst_week_keeps_local_nine(tmp_path):
     assert f"{after:%a %b} {after.day}, 9:00 AM" in monday.reply
     assert offered_before[0]["slot_id"].endswith(f"{before:%Y%m%d}T1700Z")
     assert offered_after[0]["slot_id"].endswith(f"{after:%Y%m%d}T1600Z")
+
+
+def test_phi_in_message_reaches_engine_as_placeholder(open_chat, chat_service):
+    chat = open_chat()
+    prompts = []
+    chat_service.prompt_observers.append(lambda messages: prompts.append([str(m.content) for m in messages]))
+
+    result = chat.say("my name is Jordan Testwell, born 04/12/1985, call me at 408-555-0101. I need a checkup next Tuesday")
+
+    sent = " ".join(prompts[0])
+    assert "<PERSON_" in sent
+    assert "<PHONE_NUMBER_" in sent
+    assert "Testwell" not in sent
+    assert "555-0101" not in sent
+    assert result.tool_calls[0].name == "find_slots"
+
+
+def test_emergency_answers_without_engine(open_chat, chat_service, scheduling_server):
+    chat = open_chat()
+    prompts = []
+    chat_service.prompt_observers.append(prompts.append)
+
+    result = chat.say("I have crushing chest pain and my left arm is numb")
+
+    assert "911" in result.reply
+    assert prompts == []
+    assert result.handoff is True
+    with scheduling_server.session_factory() as session:
+        escalation = session.scalars(select(Escalation)).one()
+    assert escalation.priority == "urgent"
