@@ -69,7 +69,7 @@ def _trim(run: list[Token]) -> list[Token]:
 
 
 def _qualifies(run: list[Token], after_honorific: bool) -> bool:
-    """A run is a name when it has a strong part, or enough weaker evidence together.
+    """Return True when ``run`` has a strong name part, or enough weaker evidence together.
 
     Unknown words (not English, not in the lexicon) only extend a run, except that two or more
     capitalised ones together ("Aroha Ngata") count as a name.
