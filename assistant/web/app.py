@@ -13,9 +13,10 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from assistant.agent import ChatService
-from assistant.conversation import ChatError
+from assistant.conversation import ChatError, InvalidMessage
 from assistant.store import StoreError
 from prompts.templates import render
+from scheduling.errors import install_error_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +54,14 @@ def create_web_app(service: ChatService, scheduling_app: FastAPI | None = None) 
     """Build the web app around `service`; mount `scheduling_app` under /scheduling when given."""
     app = FastAPI(title="Clinic scheduling assistant", version="0.1.0")
     app.state.chat = service
+    # Malformed bodies, unknown paths and unexpected errors get the scheduling API's error shape
+    # instead of FastAPI's {"detail": ...}, which would also echo the patient's text back.
+    install_error_handlers(app)
 
     @app.exception_handler(ChatError)
     async def _chat_error(_request: Request, exc: ChatError) -> JSONResponse:
-        return JSONResponse({"error": {"code": exc.code, "message": str(exc), "field": None}}, status_code=exc.status)
+        field = "text" if isinstance(exc, InvalidMessage) else None
+        return JSONResponse({"error": {"code": exc.code, "message": str(exc), "field": field}}, status_code=exc.status)
 
     @app.exception_handler(StoreError)
     async def _store_error(_request: Request, exc: StoreError) -> JSONResponse:
