@@ -2,93 +2,194 @@
 // The access token lives only in this page's memory; reloading the page signs the patient out.
 "use strict";
 
-const state = { token: null, conversationId: null };
+const state = { token: null, conversationId: null, sending: false };
 
 const $ = (id) => document.getElementById(id);
+
+const UNREACHABLE_MESSAGE = "The server could not be reached. Check your connection and try again.";
+const EXPIRED_MESSAGE = "Your session has expired. Please sign in again.";
 
 function show(element, visible) {
   element.hidden = !visible;
 }
 
-function addMessage(text, who, handoff) {
-  const item = document.createElement("li");
-  item.className = who + (handoff ? " handoff" : "");
-  item.textContent = text;
-  $("log").appendChild(item);
-  item.scrollIntoView({ block: "end" });
+function showError(element, message) {
+  element.textContent = message || "";
+  show(element, Boolean(message));
 }
 
+// Scroll only the conversation box, so the page itself does not jump.
+function scrollToEnd() {
+  const log = $("log");
+  log.scrollTop = log.scrollHeight;
+}
+
+// Append one chat bubble. The hidden speaker name lets screen readers tell the sides apart.
+function addMessage(text, role, handoff) {
+  const item = document.createElement("li");
+  item.className = role + (handoff ? " handoff" : "");
+  const speakerLabel = document.createElement("span");
+  speakerLabel.className = "visually-hidden";
+  speakerLabel.textContent = role === "patient" ? "You: " : "Assistant: ";
+  const body = document.createElement("span");
+  body.className = "text";
+  body.textContent = text;
+  item.append(speakerLabel, body);
+  $("log").appendChild(item);
+  scrollToEnd();
+  return item;
+}
+
+function addNotice(text) {
+  const item = document.createElement("li");
+  item.className = "notice";
+  item.textContent = text;
+  $("log").appendChild(item);
+  scrollToEnd();
+}
+
+function markNotSent(item) {
+  item.classList.add("not-sent");
+  const note = document.createElement("span");
+  note.className = "status";
+  note.textContent = "Not sent";
+  item.appendChild(note);
+  scrollToEnd();
+}
+
+// POST a JSON body and return the parsed response body. Throws an Error with `status` (0 when the
+// server could not be reached) and `code` from the API's {"error": {...}} body.
 async function postJson(path, body, token) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers.Authorization = "Bearer " + token;
-  const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body ?? {}) });
+  let response;
+  try {
+    response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body ?? {}) });
+  } catch (networkError) {
+    const error = new Error(UNREACHABLE_MESSAGE);
+    error.status = 0;
+    error.code = "unreachable";
+    throw error;
+  }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const message = data.error ? data.error.message : "The request failed (" + response.status + ").";
-    const error = new Error(message);
+    const details = data.error || {};
+    const text = details.message || "The request failed (status " + response.status + "). Try again.";
+    // The chat API's messages start in lower case, so capitalize them for display.
+    const error = new Error(text.charAt(0).toUpperCase() + text.slice(1));
     error.status = response.status;
+    error.code = details.code;
     throw error;
   }
   return data;
+}
+
+function setBusy(button, busy, busyLabel) {
+  if (!button.dataset.label) button.dataset.label = button.textContent;
+  button.disabled = busy;
+  button.textContent = busy ? busyLabel : button.dataset.label;
 }
 
 function signOut(message) {
   state.token = null;
   state.conversationId = null;
   $("log").replaceChildren();
+  showError($("chat-error"), "");
+  show($("typing"), false);
   show($("chat"), false);
   show($("sign-in"), true);
-  show($("sign-in-error"), Boolean(message));
-  $("sign-in-error").textContent = message || "";
+  showError($("sign-in-error"), message);
+  $("email").focus();
+}
+
+async function startConversation() {
+  const conversation = await postJson("/api/conversations", {}, state.token);
+  state.conversationId = conversation.conversation_id;
+  addMessage(conversation.reply, "assistant", false);
 }
 
 async function signIn(event) {
   event.preventDefault();
-  show($("sign-in-error"), false);
+  showError($("sign-in-error"), "");
+  setBusy($("sign-in-button"), true, "Signing in…");
   try {
     const session = await postJson("/scheduling/v1/auth/patient-token", {
       email: $("email").value.trim(),
       date_of_birth: $("dob").value,
     });
     state.token = session.access_token;
-    const conversation = await postJson("/api/conversations", {}, state.token);
-    state.conversationId = conversation.conversation_id;
+    $("log").replaceChildren();
+    await startConversation();
     show($("sign-in"), false);
     show($("chat"), true);
-    addMessage(conversation.reply, "assistant", false);
     $("message").focus();
   } catch (error) {
-    $("sign-in-error").textContent = error.message;
-    show($("sign-in-error"), true);
+    state.token = null;
+    showError($("sign-in-error"), error.message);
+    $("email").focus();
+  } finally {
+    setBusy($("sign-in-button"), false);
   }
+}
+
+// Put an unsent message back unless the patient has already typed something new.
+function restoreDraft(text) {
+  if (!$("message").value) $("message").value = text;
 }
 
 async function send(event) {
   event.preventDefault();
   const text = $("message").value.trim();
-  if (!text) return;
-  show($("chat-error"), false);
-  $("send").disabled = true;
-  addMessage(text, "patient", false);
+  if (!text || state.sending) return;
+  state.sending = true;
+  showError($("chat-error"), "");
+  setBusy($("send"), true, "Sending…");
+  show($("typing"), true);
+  $("log").setAttribute("aria-busy", "true");
+  const bubble = addMessage(text, "patient", false);
   $("message").value = "";
   try {
     const path = "/api/conversations/" + encodeURIComponent(state.conversationId) + "/messages";
     const turn = await postJson(path, { text }, state.token);
     addMessage(turn.reply, "assistant", turn.handoff);
   } catch (error) {
+    markNotSent(bubble);
+    restoreDraft(text);
     if (error.status === 401) {
-      signOut("Your session has expired. Please sign in again.");
+      signOut(EXPIRED_MESSAGE);
+    } else if (error.code === "conversation_not_found") {
+      await restartConversation();
+    } else {
+      showError($("chat-error"), error.message);
+    }
+  } finally {
+    state.sending = false;
+    setBusy($("send"), false);
+    show($("typing"), false);
+    $("log").removeAttribute("aria-busy");
+    if (!$("chat").hidden) $("message").focus();
+  }
+}
+
+// The chat store deletes a conversation CONVERSATION_TTL_SECONDS (default 1800) after its last
+// message. Open a new one and let the patient send the unsent message again, because the
+// earlier context is gone.
+async function restartConversation() {
+  try {
+    addNotice("This conversation expired, so a new one was started. Send your message again.");
+    await startConversation();
+  } catch (error) {
+    if (error.status === 401) {
+      signOut(EXPIRED_MESSAGE);
       return;
     }
-    $("chat-error").textContent = error.message;
-    show($("chat-error"), true);
-    $("message").value = text;
-  } finally {
-    $("send").disabled = false;
-    $("message").focus();
+    showError($("chat-error"), error.message);
   }
 }
 
 $("sign-in").addEventListener("submit", signIn);
 $("composer").addEventListener("submit", send);
-$("sign-out").addEventListener("click", () => signOut(""));
+$("sign-out").addEventListener("click", () => {
+  $("message").value = "";
+  signOut("");
+});
