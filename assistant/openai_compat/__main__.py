@@ -27,7 +27,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="JSON file in the shape of the scheduling API's GET /v1/directory response")
     source.add_argument("--scheduling-api-url",
                         help=f"scheduling API base URL to read GET /v1/directory from, with the patient token in ${TOKEN_ENV}")
-    parser.add_argument("--language", default="en", help="language of the replies, such as en or es (default en)")
+    parser.add_argument("--language", default="en", help="language of the reply templates in prompts/patient/ (default en); a missing one falls back to English")
     parser.add_argument("--now", type=dt.datetime.fromisoformat,
                         help="fixed aware ISO time to read relative dates from, such as 2030-01-07T09:00-08:00 "
                              "(default: the current time)")
