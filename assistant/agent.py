@@ -53,7 +53,7 @@ PromptObserver = Callable[[list[BaseMessage]], None]
 
 @dataclass
 class GuardedTurn:
-    """What one turn's guarded model calls share: the patient's client, the rails and the vault."""
+    """Shared state of one turn's guarded model calls: the patient's client, the rails and the vault."""
 
     client: SchedulingClient
     directory: dict
@@ -64,7 +64,7 @@ class GuardedTurn:
 
 @dataclass
 class TurnResult:
-    """What one turn produced, in the shape the chat channels print."""
+    """Outcome of one turn, in the shape the chat channels print."""
 
     reply: str
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
@@ -125,7 +125,7 @@ class ChatService:
         return result
 
     def _answer_rail(self, conversation: Conversation, client: SchedulingClient, verdict: InputVerdict) -> TurnResult:
-        """Answer a message that an input rail stopped, without calling the engine."""
+        """Reply to a message that an input rail stopped, without calling the engine."""
         logger.info("input rail answered", extra={"conversation_id": conversation.id, "action": verdict.action})
         if verdict.handoff_priority:
             self._escalate(conversation, client, f"input rail: {verdict.action}", verdict.handoff_priority)
@@ -180,7 +180,7 @@ class ChatService:
             state = agent.invoke({"messages": messages}, config={"recursion_limit": AGENT_STEP_LIMIT})
         except Exception as exc:  # the engine's own errors: network, protocol, step limit
             logger.error("engine failed", extra={"conversation_id": conversation.id, "error": type(exc).__name__})
-            raise ServiceUnavailable("the assistant could not answer just now; please try again in a minute") from exc
+            raise ServiceUnavailable("the assistant could not respond just now; please try again in a minute") from exc
         conversation.messages = state["messages"]
         return TurnResult(reply=_last_reply(state["messages"]), tool_calls=context.records, handoff=conversation.tools.handoff)
 
@@ -239,8 +239,8 @@ def classify_yes_no(text: str) -> bool | None:
 def clinic_time_zone(directory: dict) -> str:
     """Return the zone that relative dates are read in: the first site's, or UTC without sites.
 
-    NOTE: a clinic whose sites span zones reads "today" in its first site's zone; near midnight
-    a patient of another site may see "tomorrow" mean a different day.
+    NOTE: a clinic whose sites span zones reads "today" in its first site's zone. Near midnight,
+    "tomorrow" may then mean a different day for a patient of another site.
     """
     sites = directory.get("sites") or []
     return sites[0]["time_zone"] if sites else "UTC"

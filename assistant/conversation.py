@@ -14,7 +14,7 @@ MAX_STORED_MESSAGES = 80
 
 
 class ChatError(Exception):
-    """A turn could not run. `code` is stable for clients; the message says what to do."""
+    """A turn could not run. `code` is stable for clients, and the message tells the patient what to do."""
 
     status = 400
     code = "chat_error"

@@ -136,7 +136,7 @@ def build_tool(
         return json.dumps(result, default=str)
 
     def reject(exc: ValidationError) -> str:
-        """Answer arguments that fail the schema before `invoke` runs, as the model's error to fix."""
+        """Return arguments that fail the schema before `invoke` runs as an error the model can fix."""
         result = _error("invalid_arguments", _describe_validation(exc))
         context.records.append(ToolCallRecord(name=name, args={}, status="error: invalid_arguments"))
         return json.dumps(result)

@@ -1,6 +1,6 @@
 """HTTP client of the scheduling API, bound to one patient's bearer token.
 
-Every call raises `ApiError` for a non-2xx answer, carrying the API's error code and message,
+Every call raises `ApiError` for a non-2xx response, carrying the API's error code and message,
 and for a transport failure (code `unreachable`). It never holds a service-wide credential.
 """
 
@@ -49,7 +49,7 @@ class SchedulingClient:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             logger.warning("scheduling API call failed", extra={"path": path, "error": type(exc).__name__})
-            raise ApiError(0, "unreachable", "the scheduling service did not answer; try again shortly") from exc
+            raise ApiError(0, "unreachable", "the scheduling service did not respond; try again shortly") from exc
         if response.is_success:
             return response.json()
         raise _error_from(response)
@@ -100,4 +100,4 @@ def _error_from(response: httpx.Response) -> ApiError:
         error = response.json()["error"]
         return ApiError(response.status_code, error["code"], error["message"])
     except (ValueError, KeyError, TypeError):
-        return ApiError(response.status_code, "http_error", f"the scheduling service answered {response.status_code}")
+        return ApiError(response.status_code, "http_error", f"the scheduling service returned HTTP {response.status_code}")

@@ -1,4 +1,4 @@
-"""The local engine's answers to tool results: option lists, confirmations, outcomes, errors."""
+"""The local engine's replies to tool results: option lists, confirmations, outcomes, errors."""
 
 from __future__ import annotations
 
