@@ -101,35 +101,64 @@ class ChatService:
 
     def handle(self, conversation_id: str, token: str, text: str) -> TurnResult:
         """Run one patient turn and return the assistant's reply; raise ChatError subclasses."""
-        text = self._checked_text(text)
-        with self.store.lock(conversation_id), self._client(token) as client:
+        with self._client(token) as client:
             patient = self._patient(client)
-            conversation = self._load(conversation_id, patient)
-            if conversation.tools.handoff:
-                return TurnResult(reply=render("handoff_waiting", conversation.language), handoff=True)
+            text = self._checked_text(text)
+            # Check ownership before locking, so unknown ids never create lock entries.
+            self._load(conversation_id, patient)
+            with self.store.lock(conversation_id):
+                conversation = self._load(conversation_id, patient)
+                result = self._guarded_turn(conversation, client, patient, text)
+                self.store.save(conversation.id, conversation.to_document())
+        return result
 
+    def _guarded_turn(self, conversation: Conversation, client: SchedulingClient, patient: dict, text: str) -> TurnResult:
+        if conversation.tools.handoff:
+            return TurnResult(reply=render("handoff_waiting", conversation.language), handoff=True)
+        if conversation.tools.offered_human:
+            accepted = self._answer_human_offer(conversation, client, text)
+            if accepted is not None:
+                return accepted
+
+        try:
             directory = client.directory()
-            guard = guardrails_for(directory_context(directory))
-            who = patient_context(patient, conversation.channel)
-            verdict = guard.screen_input(text, who)
-            if verdict.action != "allow":
-                result = self._answer_rail(conversation, client, verdict)
-            else:
-                self._apply_confirmation(conversation, text)
-                vault = open_vault(conversation.vault, self._conversation_key())
-                turn = GuardedTurn(client=client, directory=directory, guard=guard, patient=who, vault=vault)
-                result = self._run_agent(conversation, turn, text)
-                result = self._filter_reply(conversation, turn, result)
-                conversation.vault = seal_vault(vault, self._conversation_key())
-            self.store.save(conversation.id, conversation.to_document())
+        except ApiError as exc:
+            raise ServiceUnavailable("the scheduling service is unavailable; please try again shortly") from exc
+        guard = guardrails_for(directory_context(directory))
+        who = patient_context(patient, conversation.channel)
+        verdict = guard.screen_input(text, who)
+        if verdict.action != "allow":
+            return self._answer_rail(conversation, client, verdict)
+
+        self._apply_confirmation(conversation, text)
+        vault = open_vault(conversation.vault, self._conversation_key())
+        turn = GuardedTurn(client=client, directory=directory, guard=guard, patient=who, vault=vault)
+        result = self._run_agent(conversation, turn, text)
+        result = self._filter_reply(conversation, turn, result)
+        conversation.vault = seal_vault(vault, self._conversation_key())
         return result
 
     def _answer_rail(self, conversation: Conversation, client: SchedulingClient, verdict: InputVerdict) -> TurnResult:
-        """Reply to a message that an input rail stopped, without calling the engine."""
+        """Reply to a message that an input rail stopped, without calling the engine.
+
+        Emergencies hand off at once; clinical and out-of-scope questions offer a person, and the
+        patient's next yes opens the escalation.
+        """
         logger.info("input rail answered", extra={"conversation_id": conversation.id, "action": verdict.action})
-        if verdict.handoff_priority:
-            self._escalate(conversation, client, f"input rail: {verdict.action}", verdict.handoff_priority)
+        if verdict.action == "emergency":
+            self._escalate(conversation, client, "input rail: emergency", "urgent")
+        elif verdict.handoff_priority:
+            conversation.tools.offered_human = f"input rail: {verdict.action}"
         return TurnResult(reply=verdict.reply or "", handoff=conversation.tools.handoff)
+
+    def _answer_human_offer(self, conversation: Conversation, client: SchedulingClient, text: str) -> TurnResult | None:
+        """Open the offered escalation on a yes; on anything else drop the offer and go on."""
+        reason = conversation.tools.offered_human
+        conversation.tools.offered_human = None
+        if classify_yes_no(text) is not True:
+            return None
+        self._escalate(conversation, client, reason, "normal")
+        return TurnResult(reply=render("handoff", conversation.language), handoff=conversation.tools.handoff)
 
     def _filter_reply(self, conversation: Conversation, turn: GuardedTurn, result: TurnResult) -> TurnResult:
         """Run the output filter on the engine's reply; a blocked reply may hand off to staff."""

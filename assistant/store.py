@@ -52,6 +52,7 @@ class MemoryStore:
             expires_at, payload = item
             if expires_at <= self._clock():
                 del self._items[conversation_id]
+                self._locks.pop(conversation_id, None)
                 return None
             return json.loads(payload)
 

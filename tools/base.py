@@ -29,7 +29,8 @@ class ToolSession:
 
     `pending` is the action awaiting the patient's yes, as {"tool", "args", "summary"}.
     `confirmed` is true only during the turn in which the patient said yes to `pending`.
-    `known_slots` maps slot ids the patient was shown to their details.
+    `known_slots` maps slot ids the patient was shown to their details. `offered_human` is the
+    reason of a hand-off the assistant offered and the patient has not yet accepted.
     """
 
     pending: dict | None = None
@@ -38,10 +39,12 @@ class ToolSession:
     offered: list[dict] = field(default_factory=list)
     handoff: bool = False
     escalation_id: str | None = None
+    offered_human: str | None = None
 
     def to_dict(self) -> dict:
         return {
             "pending": self.pending,
+            "offered_human": self.offered_human,
             "known_slots": self.known_slots,
             "offered": self.offered,
             "handoff": self.handoff,
@@ -57,6 +60,7 @@ class ToolSession:
             offered=data.get("offered", []),
             handoff=data.get("handoff", False),
             escalation_id=data.get("escalation_id"),
+            offered_human=data.get("offered_human"),
         )
 
 

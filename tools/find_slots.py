@@ -21,7 +21,8 @@ from tools.formatting import describe_option, summarize
 NAME = "find_slots"
 DESCRIPTION = (
     "Search open appointment slots. Every argument is optional; give what the patient said. "
-    "Returns numbered options with slot_id values to book, or alternatives when none match."
+    "Returns numbered options with slot_id values to book, or alternatives when none match, or "
+    "status choose_visit_type with the visit types to ask the patient about."
 )
 MAX_OPTIONS = 5
 WIDER_SEARCH_DAYS = 21
@@ -109,6 +110,10 @@ def run(context: ToolContext, args: FindSlotsArgs) -> dict:
         return resolved
     filters = resolved["filters"]
     slots = _search(context, filters, args)
+    visit_types = sorted({slot["appointment_type_name"] for slot in slots})
+    if not args.appointment_type and len(visit_types) > 1:
+        # The same time is bookable as several visit types; booking one at random could be wrong.
+        return {"status": "choose_visit_type", "visit_types": visit_types}
     result: dict = {"status": "ok"}
     if not slots:
         relaxed, slots = _alternatives(context, filters, args)

@@ -48,7 +48,7 @@ def book_for(server, patient, **filters) -> str:
 
 def test_book_needs_confirmation(scheduling_server):
     context = context_for(scheduling_server, scheduling_server.patients[0])
-    option = first_slot(context, specialty="cardiology")
+    option = first_slot(context, specialty="cardiology", appointment_type="Consultation")
 
     asked = call(context, "book_appointment", slot_id=option["slot_id"])
 
@@ -59,7 +59,7 @@ def test_book_needs_confirmation(scheduling_server):
 
 def test_confirmation_covers_only_the_summarised_slot(scheduling_server):
     context = context_for(scheduling_server, scheduling_server.patients[0])
-    options = call(context, "find_slots", specialty="cardiology")["options"]
+    options = call(context, "find_slots", specialty="cardiology", appointment_type="Consultation")["options"]
     call(context, "book_appointment", slot_id=options[0]["slot_id"])
     context.session.confirmed = True
 
@@ -71,7 +71,7 @@ def test_confirmation_covers_only_the_summarised_slot(scheduling_server):
 
 def test_confirmed_booking_books_once(scheduling_server):
     context = context_for(scheduling_server, scheduling_server.patients[0])
-    option = first_slot(context, specialty="dentistry")
+    option = first_slot(context, specialty="dentistry", appointment_type="Dental cleaning")
 
     booked = confirm(context, "book_appointment", slot_id=option["slot_id"])
 
@@ -83,11 +83,11 @@ def test_confirmed_booking_books_once(scheduling_server):
 @pytest.mark.parametrize("tool_name", ["cancel_appointment", "reschedule_appointment"])
 def test_other_patients_appointment_fails_at_api(scheduling_server, tool_name):
     owner, intruder = scheduling_server.patients[0], scheduling_server.patients[1]
-    appointment_id = book_for(scheduling_server, owner, specialty="cardiology")
+    appointment_id = book_for(scheduling_server, owner, specialty="cardiology", appointment_type="Consultation")
     context = context_for(scheduling_server, intruder)
     args = {"appointment_id": appointment_id}
     if tool_name == "reschedule_appointment":
-        args["slot_id"] = first_slot(context, specialty="cardiology")["slot_id"]
+        args["slot_id"] = first_slot(context, specialty="cardiology", appointment_type="Consultation")["slot_id"]
     # Even a confirmed pending action for that id must be refused by the API.
     context.session.pending = {"tool": tool_name, "args": args, "summary": "forced", "key": "k" * 16}
     context.session.confirmed = True
@@ -106,7 +106,7 @@ def test_other_patients_appointment_fails_at_api(scheduling_server, tool_name):
 
 def test_other_patients_id_is_404_like_unknown(scheduling_server):
     owner, intruder = scheduling_server.patients[0], scheduling_server.patients[1]
-    appointment_id = book_for(scheduling_server, owner, specialty="dentistry")
+    appointment_id = book_for(scheduling_server, owner, specialty="dentistry", appointment_type="Dental cleaning")
     client = context_for(scheduling_server, intruder).client
 
     with pytest.raises(ApiError) as other:
@@ -180,3 +180,13 @@ def test_request_human_opens_one_escalation(scheduling_server):
     assert first["status"] == "ok"
     assert second["escalation_id"] == first["escalation_id"]
     assert context.session.handoff is True
+
+
+def test_find_slots_asks_visit_type_when_several(scheduling_server):
+    context = context_for(scheduling_server, scheduling_server.patients[0])
+
+    result = call(context, "find_slots", specialty="cardiology")
+
+    assert result["status"] == "choose_visit_type"
+    assert "Consultation" in result["visit_types"]
+    assert "Follow-up visit" in result["visit_types"]

@@ -23,7 +23,8 @@ class Act:
     provider, site, appointment_type, date (ISO) and time (HH:MM) where they apply.
     `confirming` is the pending tool call {"tool", "args", "summary"}. `goal` is the action the
     patient is working towards and `target` the appointment it changes. `misunderstood` counts
-    consecutive turns the engine could not act on.
+    consecutive turns the engine could not act on. `criteria` holds the new date and time a
+    patient gave while asking to reschedule, used once the appointment is known.
     """
 
     offered: list[dict] = field(default_factory=list)
@@ -32,6 +33,7 @@ class Act:
     target: dict | None = None
     requested: list[str] = field(default_factory=list)
     misunderstood: int = 0
+    criteria: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from assistant.engines.local.act import Act
 from assistant.engines.local.moves import Move, reply, tool_call
-from assistant.engines.local.replies import choose_appointment
+from assistant.engines.local.replies import choose_appointment, reschedule_search
 from assistant.engines.local.state import DateRange, DialogueState, Lexicon, TimeRange
 from prompts.templates import render
 
@@ -99,6 +99,8 @@ def choose_option(view: TurnView) -> Move | None:
         return choose_appointment(chosen, act, view.language)
     if chosen["kind"] == "provider":
         return tool_call("find_slots", {**search_args(view), "provider": chosen["provider"]}, act)
+    if chosen["kind"] == "visit_type":
+        return tool_call("find_slots", {**search_args(view), "appointment_type": chosen["appointment_type"]}, act)
     if act.goal == "reschedule" and act.target:
         return tool_call("reschedule_appointment", {"appointment_id": act.target["id"], "slot_id": chosen["id"]}, act)
     return tool_call("book_appointment", {"slot_id": chosen["id"]}, act)
@@ -111,7 +113,9 @@ def start_goal(view: TurnView) -> Move | None:
         return None
     view.act.goal = intent
     view.act.confirming = None
-    view.act.target = _target_hint(view) if intent != "list" else None
+    view.act.target = _target_hint(view, with_date=intent == "cancel") if intent != "list" else None
+    # "Move my appointment to Monday morning": the date and time are the new ones.
+    view.act.criteria = fresh_search_args(view) if intent == "reschedule" else None
     return tool_call("list_appointments", {}, view.act)
 
 
@@ -130,10 +134,10 @@ def search(view: TurnView) -> Move | None:
         return None
     act = view.act
     if act.goal == "reschedule" and act.target:
-        args = {**search_args(view), "provider": act.target.get("provider"), "appointment_type": act.target.get("appointment_type")}
-        return tool_call("find_slots", {key: value for key, value in args.items() if value}, act)
+        return tool_call("find_slots", reschedule_search(act.target, fresh_search_args(view)), act)
     if act.goal in ("cancel", "reschedule"):
-        act.target = _target_hint(view)
+        act.target = _target_hint(view, with_date=act.goal == "cancel")
+        act.criteria = fresh_search_args(view) if act.goal == "reschedule" else None
         return tool_call("list_appointments", {}, act)
     args = search_args(view)
     if not args:
@@ -203,6 +207,17 @@ def search_args(view: TurnView) -> dict:
     return {key: value for key, value in args.items() if value}
 
 
+def fresh_search_args(view: TurnView) -> dict:
+    """Return the find_slots date and time arguments that this turn gave."""
+    slots = view.state.slots
+    args = {}
+    if "date" in view.fresh:
+        args.update(_date_args(slots.get("date")))
+    if {"time", "time_range"} & view.fresh:
+        args.update(_time_args(slots.get("time") if "time" in view.fresh else None, slots.get("time_range")))
+    return args
+
+
 def _date_args(slot) -> dict:
     if slot is None:
         return {}
@@ -227,13 +242,13 @@ def _clock(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M")
 
 
-def _target_hint(view: TurnView) -> dict:
+def _target_hint(view: TurnView, with_date: bool = True) -> dict:
     """Describe the appointment the patient referred to ("my Friday one") to match in the list."""
     hint: dict = {}
     slots = view.state.slots
-    if "date" in slots and isinstance(slots["date"].value, dt.date) and not isinstance(slots["date"].value, DateRange):
+    if with_date and "date" in view.fresh and isinstance(slots["date"].value, dt.date):
         hint["date"] = slots["date"].value.isoformat()
-    if "provider" in slots and not isinstance(slots["provider"].value, tuple):
+    if "provider" in view.fresh and not isinstance(slots["provider"].value, tuple):
         hint["provider"] = _directory_name(view.lexicon, "provider", slots["provider"])
     return hint
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from assistant.engines.local.act import Act
 from assistant.engines.local.moves import Move, reply, tool_call
 from prompts.templates import render
@@ -26,6 +28,10 @@ def _found_slots(args: dict, result: dict, act: Act, language: str) -> Move:
         act.offered = [{"kind": "provider", "id": name, "provider": name} for name in result["candidates"]]
         candidates = " or ".join(result["candidates"])
         return reply(render("ambiguous", language, candidates=candidates), act)
+    if result.get("status") == "choose_visit_type":
+        kinds = result["visit_types"]
+        act.offered = [{"kind": "visit_type", "id": name, "appointment_type": name} for name in kinds]
+        return reply(render("which_visit_type", language, visit_types=_spoken_list(kinds)), act)
     options = result.get("options", [])
     if not options:
         act.offered = []
@@ -64,6 +70,12 @@ def _pick_appointment(appointments: list[dict], act: Act, language: str) -> Move
     return reply("\n".join(lines), act)
 
 
+def reschedule_search(target: dict, criteria: dict | None) -> dict:
+    """Return find_slots arguments for the same provider and visit type as the appointment moved."""
+    args = {**(criteria or {}), "provider": target.get("provider"), "appointment_type": target.get("appointment_type")}
+    return {key: value for key, value in args.items() if value}
+
+
 def choose_appointment(item: dict, act: Act, language: str) -> Move:
     """Act on the appointment the patient picked: cancel it, or ask when to move it to."""
     chosen = {"kind": "appointment", "id": item.get("appointment_id") or item.get("id"), **_fields(item)}
@@ -71,9 +83,25 @@ def choose_appointment(item: dict, act: Act, language: str) -> Move:
     act.offered = []
     if act.goal == "cancel":
         return tool_call("cancel_appointment", {"appointment_id": chosen["id"]}, act)
-    when = f"{chosen.get('date')} {chosen.get('time')}"
+    if act.criteria:
+        criteria, act.criteria = act.criteria, None
+        return tool_call("find_slots", reschedule_search(chosen, criteria), act)
+    when = _spoken_when(chosen)
     act.requested = ["date"]
     return reply(render("reschedule_when", language, when=when), act)
+
+
+def _spoken_list(items: list[str]) -> str:
+    """Join names as "A, B or C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _spoken_when(item: dict) -> str:
+    """Format an option's ISO date and HH:MM time as "Tue Dec 8, 8:30 AM"."""
+    if not item.get("date") or not item.get("time"):
+        return ""
+    moment = dt.datetime.combine(dt.date.fromisoformat(item["date"]), dt.time.fromisoformat(item["time"]))
+    return f"{moment:%a %b} {moment.day}, {moment:%I:%M %p}".replace(", 0", ", ")
 
 
 def _booked(args: dict, result: dict, act: Act, language: str) -> Move:
