@@ -149,3 +149,18 @@ def test_two_turns_send_earlier_history(engine_chat: EngineChat, vcr, model_endp
     assert user_turns == ["what appointments do I have?", "I need to talk to someone"]
     assert any(message["role"] == "tool" for message in last[:-1]), "the first turn's tool result is missing"
 
+
+
+def test_typed_identifiers_reach_model_as_placeholders(engine_chat: EngineChat, vcr, model_endpoint: ModelEndpoint):
+    result = engine_chat.say(
+        "Hi, this is Jordan Testwell, born 04/12/1985, cell 408-555-0101. what appointments do I have?"
+    )
+
+    assert [call.name for call in result.tool_calls] == ["list_appointments"]
+    check_model_requests(vcr, model_endpoint, expected_calls=2)
+    for body in recorded_bodies(vcr):
+        user_text = next(message["content"] for message in body["messages"] if message["role"] == "user")
+        assert "<PERSON_1>" in user_text
+        assert "<PHONE_NUMBER_1>" in user_text
+        assert "<DATE_OF_BIRTH_1>" in user_text
+        assert "what appointments do I have?" in user_text
