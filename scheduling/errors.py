@@ -55,6 +55,7 @@ FIELD_HINTS = {
 STATUS_CODES = {
     401: "invalid_token",
     403: "forbidden",
+    429: "too_many_attempts",
     404: "not_found",
     405: "method_not_allowed",
     413: "request_too_large",
@@ -65,12 +66,14 @@ STATUS_CODES = {
 class ApiError(Exception):
     """Error that handlers turn into the standard JSON body with `status_code`."""
 
-    def __init__(self, status_code: int, code: str, message: str, field: str | None = None):
+    def __init__(self, status_code: int, code: str, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status_code = status_code
         self.code = code
         self.message = message
         self.field = field
+        self.headers = headers
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
@@ -109,7 +112,7 @@ def describe_validation_error(error: dict[str, Any]) -> tuple[str | None, str]:
 
 async def _handle_api_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status_code, exc.code, exc.message, exc.field)
+    return error_response(exc.status_code, exc.code, exc.message, exc.field, exc.headers)
 
 
 async def _handle_validation_error(_request: Request, exc: Exception) -> JSONResponse:

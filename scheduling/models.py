@@ -185,6 +185,7 @@ class Patient(Base):
     email: Mapped[str] = mapped_column(String(254), index=True)
     preferred_channel: Mapped[str] = mapped_column(String(8), default="web")
     preferred_language: Mapped[str] = mapped_column(String(8), default="en")
+    home_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), default=None)
 
 
 class Appointment(Base):
@@ -248,6 +249,11 @@ class Escalation(Base):
     summary: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    claimed_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id"), default=None
+    )
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class IdempotencyRecord(Base):
@@ -263,3 +269,8 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+# The account tables share this metadata; importing them here keeps Base.metadata complete for
+# Alembic and for code that only imports this module.
+from scheduling import account_models  # noqa: E402,F401

@@ -2,17 +2,27 @@
 
 `seed_demo` is idempotent: it looks every row up by its natural key before adding it, so a
 second run with the same `today` adds nothing.
+
+Demo sign-in: every demo staff member (one per role, STAFF) has the password
+DEMO_STAFF_PASSWORD and sets up TOTP at first sign-in; every demo patient has the portal
+password DEMO_PATIENT_PASSWORD. They are published here on purpose and are for demos only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from typing import Any, TypeVar
+
+from argon2 import PasswordHasher
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scheduling.account_models import PatientCredential, StaffMember
+from scheduling.auth.passwords import hasher_for
+from scheduling.config import Settings
 from scheduling.models import (
     AppointmentType,
     AvailabilityException,
@@ -78,12 +88,33 @@ PATIENTS = [
      "riley.placeholder@example.com", "sms", "en"),
 ]
 
+PATIENT_HOME_SITES = {
+    "jordan.testwell@example.com": "Sunnyvale Clinic",
+    "maria.ejemplo@example.com": "Denver Clinic",
+    "casey.sampleton@example.com": "Boston Clinic",
+    "riley.placeholder@example.com": "Sunnyvale Clinic",
+}
 
-def seed_demo(session: Session, today: dt.date) -> list[Patient]:
+DEFAULT_HASHER = PasswordHasher()
+DEMO_STAFF_PASSWORD = "demo-staff-passphrase"
+DEMO_PATIENT_PASSWORD = "demo-patient-passphrase"
+
+# email, display name, role, site names (admin and compliance see every site).
+STAFF = [
+    ("front.desk@example.com", "Morgan Deskwell", "front_desk", ["Sunnyvale Clinic"]),
+    ("clinician@example.com", "Dr. Ana Lee", "clinician", ["Sunnyvale Clinic"]),
+    ("billing@example.com", "Taylor Ledgerby", "billing", ["Sunnyvale Clinic", "Denver Clinic"]),
+    ("admin@example.com", "Sam Adminton", "admin", []),
+    ("compliance@example.com", "Jamie Auditson", "compliance", []),
+]
+
+
+def seed_demo(session: Session, today: dt.date, settings: Settings | None = None) -> list[Patient]:
     """Create the demo clinic if missing, commit, and return its patients in id order.
 
     Availability covers the AVAILABILITY_DAYS days from `today`. One site holiday and one
-    provider's time off fall inside them.
+    provider's time off fall inside them. Passwords are hashed with the argon2 cost of
+    `settings`, or argon2-cffi's default cost when it is None.
     """
     org = _get_or_add(session, Organization, name=ORGANIZATION_NAME)
     sites = {name: _get_or_add(session, Site, organization_id=org.id, name=name,
@@ -96,6 +127,11 @@ def seed_demo(session: Session, today: dt.date) -> list[Patient]:
         _add_provider(session, org, row, sites, types, today)
     _add_closures(session, org, sites, today)
     patients = [_add_patient(session, org, row) for row in PATIENTS]
+    hasher = hasher_for(settings) if settings is not None else DEFAULT_HASHER
+    for patient in patients:
+        _add_patient_account(session, patient, sites, hasher)
+    for row in STAFF:
+        _add_staff(session, org, row, sites, hasher)
     session.commit()
     logger.info("Demo clinic %s is seeded with %s patients", org.id, len(patients))
     return patients
@@ -150,6 +186,34 @@ def _add_patient(session: Session, org: Organization, row: tuple[Any, ...]) -> P
                        defaults={"first_name": first, "last_name": last, "date_of_birth": born,
                                  "phone": phone, "preferred_channel": channel,
                                  "preferred_language": language})
+
+
+@functools.lru_cache(maxsize=8)
+def _demo_hash(hasher: PasswordHasher, password: str) -> str:
+    # One hash per password and cost, so seeding many test databases stays fast. Reusing the
+    # salt is acceptable only because these passwords are public demo values.
+    return hasher.hash(password)
+
+
+def _add_patient_account(session: Session, patient: Patient, sites: dict[str, Site],
+                         hasher: PasswordHasher) -> None:
+    home = PATIENT_HOME_SITES.get(patient.email)
+    if patient.home_site_id is None and home is not None:
+        patient.home_site_id = sites[home].id
+    if session.get(PatientCredential, patient.id) is None:
+        session.add(PatientCredential(patient_id=patient.id,
+                                      password_hash=_demo_hash(hasher, DEMO_PATIENT_PASSWORD)))
+
+
+def _add_staff(session: Session, org: Organization, row: tuple[Any, ...],
+               sites: dict[str, Site], hasher: PasswordHasher) -> None:
+    email, display_name, role, site_names = row
+    if session.scalar(select(StaffMember.id).filter_by(email=email)) is not None:
+        return
+    session.add(StaffMember(organization_id=org.id, email=email, display_name=display_name,
+                            role=role, password_hash=_demo_hash(hasher, DEMO_STAFF_PASSWORD),
+                            sites=[sites[name] for name in site_names]))
+    session.flush()
 
 
 def _next_weekday(day: dt.date, weekday: int) -> dt.date:

@@ -1,0 +1,1 @@
+"""Sign-in building blocks: password hashing, TOTP, secret encryption, throttling and OIDC."""

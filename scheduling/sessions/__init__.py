@@ -1,0 +1,1 @@
+"""Server-side sessions with opaque ids, kept in Redis or in process memory."""
