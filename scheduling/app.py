@@ -12,7 +12,27 @@ from scheduling.config import Settings
 from scheduling.db import make_engine, make_session_factory, migrate
 from scheduling.errors import UnexpectedErrorMiddleware, install_error_handlers
 from scheduling.limits import BodySizeLimitMiddleware
-from scheduling.routers import appointments, auth, directory, escalations, patients, slots
+from scheduling.auth.throttle import Throttle
+from scheduling.routers import (
+    admin_exports,
+    admin_staff,
+    appointments,
+    auth,
+    directory,
+    escalations,
+    mfa,
+    oidc,
+    patients,
+    sessions,
+    sign_in,
+    slots,
+    staff_appointments,
+    staff_break_glass,
+    staff_escalations,
+    staff_patients,
+)
+from scheduling.sessions.service import SessionService
+from scheduling.sessions.store import KeyValueStore, build_store
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +43,17 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def create_app(settings: Settings, clock: Callable[[], dt.datetime] = _utc_now) -> FastAPI:
+ROUTERS = (auth, sign_in, mfa, sessions, oidc, patients, directory, slots, appointments,
+           escalations, staff_patients, staff_appointments, staff_escalations, staff_break_glass,
+           admin_staff, admin_exports)
+
+
+def create_app(settings: Settings, clock: Callable[[], dt.datetime] = _utc_now,
+               store: KeyValueStore | None = None) -> FastAPI:
     """Build the API: migrate the database to the newest schema, then mount every router.
 
-    `clock` returns the current aware UTC time; tests replace it to pin "now". Raises
+    `clock` returns the current aware UTC time; tests replace it to pin "now". `store` holds
+    sessions and sign-in throttles; by default Redis at REDIS_URL, else process memory. Raises
     ValueError for an in-memory SQLite URL.
     """
     assert settings.database_url is not None
@@ -39,17 +66,21 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = _utc_now) 
     app = FastAPI(
         title="Clinic scheduling API",
         version="1.0.0",
-        description="Slots, bookings and escalations for one patient per bearer token.",
+        description="Slots, bookings and escalations for patients, and the staff and admin "
+                    "endpoints of the hand-off console.",
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock
+    store = store if store is not None else build_store(settings.redis_url)
+    app.state.sessions = SessionService(store, settings)
+    app.state.throttle = Throttle(store, settings)
 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(UnexpectedErrorMiddleware)
-    for module in (auth, patients, directory, slots, appointments, escalations):
+    for module in ROUTERS:
         app.include_router(module.router)
     logger.info("Scheduling API created on a %s database", engine.dialect.name)
     return app

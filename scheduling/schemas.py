@@ -223,7 +223,7 @@ class EscalationOut(BaseModel):
     priority: Literal["urgent", "normal"]
     channel: Literal["web", "sms", "cli"]
     summary: str
-    status: Literal["open"]
+    status: Literal["open", "claimed", "resolved", "handed_back"]
     created_at: dt.datetime
 
 

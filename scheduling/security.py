@@ -1,8 +1,10 @@
-"""Patient bearer tokens: HS256 JWTs with sub, role, org, iat, exp and jti.
+"""Patient bearer credentials: HS256 JWTs with sub, role, org, iat, exp and jti, or sessions.
 
-`current_patient` is the FastAPI dependency every patient endpoint uses. A missing, expired,
-tampered or otherwise unusable token raises 401 `invalid_token`, with one message for all of
-them so the response does not help guess which check failed.
+`current_patient` is the FastAPI dependency every patient endpoint uses. It accepts a JWT from
+POST /v1/auth/patient-token, or a patient portal session token (POST /v1/auth/patient/sign-in)
+whose second factor, if enrolled, is done. A missing, expired, tampered or otherwise unusable
+credential raises 401 `invalid_token`, with one message for all of them so the response does
+not help guess which check failed.
 """
 
 from __future__ import annotations
@@ -75,13 +77,26 @@ def current_patient(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "invalid_token", INVALID_TOKEN_MESSAGE)
 
-    patient_id, org_id = decode_patient_token(credentials.credentials, settings)
+    token = credentials.credentials
+    if token.count(".") == 2:
+        patient_id, org_id = decode_patient_token(token, settings)
+    else:
+        patient_id, org_id = _patient_session(request, token)
     patient = session.get(Patient, patient_id)
     if patient is None or patient.organization_id != org_id:
         logger.info("Rejected a token for unknown patient %s", patient_id)
         raise ApiError(401, "invalid_token", INVALID_TOKEN_MESSAGE)
     request.state.patient_id = patient.id
     return patient
+
+
+def _patient_session(request: Request, token: str) -> tuple[int, int]:
+    """Return (patient_id, org_id) of a verified patient session; raise ApiError 401 otherwise."""
+    sessions = request.app.state.sessions
+    record = sessions.load(token, request.app.state.clock())
+    if record is None or record.kind != PATIENT_ROLE or not record.mfa_verified:
+        raise ApiError(401, "invalid_token", INVALID_TOKEN_MESSAGE)
+    return record.account_id, record.organization_id
 
 
 CurrentPatient = Annotated[Patient, Depends(current_patient)]

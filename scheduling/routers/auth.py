@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import func, select
 
-from scheduling.deps import SessionDep, SettingsDep
+from scheduling.auth.deps import ThrottleDep, client_address
+from scheduling.auth.throttle import account_key, address_key
+from scheduling.deps import NowDep, SessionDep, SettingsDep
 from scheduling.errors import ApiError
 from scheduling.models import Patient
 from scheduling.schemas import ErrorOut, TokenRequest, TokenResponse
@@ -18,12 +20,17 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 
 @router.post("/patient-token", response_model=TokenResponse,
-             responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}})
-def create_patient_token(body: TokenRequest, session: SessionDep,
-                         settings: SettingsDep) -> TokenResponse:
-    """Issue a patient token; 401 `invalid_credentials` without saying which field was wrong."""
-    # TODO: rate-limit failed sign-ins per email and client, because email plus date of birth
-    # is guessable and this demo sign-in has no lockout.
+             responses={code: {"model": ErrorOut} for code in (401, 422, 429)})
+def create_patient_token(body: TokenRequest, request: Request, session: SessionDep,
+                         settings: SettingsDep, throttle: ThrottleDep,
+                         now: NowDep) -> TokenResponse:
+    """Issue a patient token; 401 `invalid_credentials` without saying which field was wrong.
+
+    Failures are throttled per email and per client address like password sign-in, because
+    an email and a date of birth are guessable; a locked key answers 429 `too_many_attempts`.
+    """
+    keys = [account_key("patient-token", body.email), address_key(client_address(request))]
+    throttle.check(keys, now)
     patient = session.scalar(
         select(Patient)
         .where(func.lower(Patient.email) == body.email.strip().lower(),
@@ -32,10 +39,12 @@ def create_patient_token(body: TokenRequest, session: SessionDep,
         .limit(1)
     )
     if patient is None:
+        throttle.record_failure(keys[0], keys[1], now)
         logger.info("Rejected a patient sign-in")
         raise ApiError(401, "invalid_credentials", "The email and date of birth do not match a "
                        "patient. Check both and try again, or contact the clinic.")
 
+    throttle.reset(keys[0])
     token = issue_patient_token(patient.id, patient.organization_id, settings)
     logger.info("Issued a token for patient %s", patient.id)
     return TokenResponse(access_token=token, expires_in=settings.token_ttl_seconds,

@@ -39,8 +39,8 @@ def list_slots(query: Annotated[SlotQuery, Query()], patient: CurrentPatient,
     empty time window, and 404 for an unknown provider, site or appointment type.
     """
     org_id = patient.organization_id
-    _check_ids_exist(session, org_id, query)
-    flt = _build_filter(query, _earliest_local_today(session, org_id, now))
+    check_ids_exist(session, org_id, query)
+    flt = build_slot_filter(query, earliest_local_today(session, org_id, now))
     slots = search_slots(session, org_id, flt, now, query.limit)
     return SlotList(slots=[slot_out(slot) for slot in slots])
 
@@ -61,7 +61,8 @@ def slot_out(slot: Slot) -> SlotOut:
     )
 
 
-def _check_ids_exist(session: Session, org_id: int, query: SlotQuery) -> None:
+def check_ids_exist(session: Session, org_id: int, query: SlotQuery) -> None:
+    """Raise ApiError 404 for a provider, site or appointment type id outside `org_id`."""
     checks: list[tuple[type[Base], int | None, str, str]] = [
         (Provider, query.provider_id, "provider_id", "provider_not_found"),
         (Site, query.site_id, "site_id", "site_not_found"),
@@ -77,14 +78,15 @@ def _check_ids_exist(session: Session, org_id: int, query: SlotQuery) -> None:
                            f"{value}. See GET /v1/directory for valid ids.", field)
 
 
-def _earliest_local_today(session: Session, org_id: int, now: dt.datetime) -> dt.date:
+def earliest_local_today(session: Session, org_id: int, now: dt.datetime) -> dt.date:
     """Return today's date in the organization's westernmost site, the earliest calendar day."""
     zones = session.scalars(select(Site.time_zone).where(Site.organization_id == org_id))
     days = [now.astimezone(ZoneInfo(zone)).date() for zone in zones]
     return min(days, default=now.date())
 
 
-def _build_filter(query: SlotQuery, today: dt.date) -> SlotFilter:
+def build_slot_filter(query: SlotQuery, today: dt.date) -> SlotFilter:
+    """Turn the query into a filter; raise ApiError 422 for the date and time errors above."""
     start = query.start_date or today
     end = query.end_date or start + dt.timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start < today:
