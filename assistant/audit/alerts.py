@@ -29,6 +29,7 @@ STAFF_ACCESS_TYPES = frozenset({
     EventType.ROLE_CHANGED.value, EventType.CONFIG_CHANGED.value,
 })
 NON_STAFF_ROLES = frozenset({"patient", "system"})
+ANONYMOUS_ACTORS = frozenset({"anonymous", "unknown"})  # failed sign-ins of unknown accounts count by IP only
 
 
 class AlertRules:
@@ -76,7 +77,7 @@ class AlertRules:
 
     def _rules_hit(self, engine: Engine, record: AuditRecord) -> list[tuple[str, dict]]:
         hits = []
-        if record.event_type == EventType.BREAK_GLASS.value:
+        if record.event_type == EventType.BREAK_GLASS.value and record.details_dict.get("phase") != "ended":
             hits.append(("break_glass", {}))
         if record.event_type == EventType.EXPORT.value:
             count = int(record.details_dict.get("record_count", 0))
@@ -104,7 +105,7 @@ class AlertRules:
     def _failed_sign_ins(self, engine: Engine, record: AuditRecord) -> list[tuple[str, dict]]:
         hits = []
         failed = (records.c.event_type == EventType.SIGN_IN.value, records.c.outcome == "failure")
-        if record.actor_id:
+        if record.actor_id and record.actor_id not in ANONYMOUS_ACTORS:
             count = self._count(engine, record, *failed, records.c.actor_id == record.actor_id)
             if count == self.failed_sign_ins:
                 hits.append(("repeated_failed_sign_in", {"count": count, "by": "account"}))

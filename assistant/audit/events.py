@@ -36,6 +36,8 @@ class EventType(str, enum.Enum):
     RETENTION_PURGE = "retention_purge"
     CRYPTO_SHRED = "crypto_shred"
     CONFIG_CHANGED = "config_changed"
+    APPOINTMENT_CHANGED = "appointment_changed"
+    SECURITY_EVENT = "security_event"  # a producer's event with no more specific type
     ALERT = "alert"
 
 
@@ -99,6 +101,8 @@ EVENT_SPECS: dict[EventType, EventSpec] = {
     EventType.RETENTION_PURGE: EventSpec("admin", "D", _APPLICATION, _local("retention_purge")),
     EventType.CRYPTO_SHRED: EventSpec("admin", "D", _APPLICATION, _local("crypto_shred")),
     EventType.CONFIG_CHANGED: EventSpec("admin", "U", _APPLICATION, _local("config_changed")),
+    EventType.APPOINTMENT_CHANGED: EventSpec("access", "U", _REST, _local("appointment_changed")),
+    EventType.SECURITY_EVENT: EventSpec("access", "E", _APPLICATION, _local("security_event")),
     EventType.ALERT: EventSpec("alert", "E", _SECURITY_ALERT, _local("alert")),
 }
 
