@@ -81,34 +81,35 @@ class MemoryStore:
 
 
 class RedisStore:
-    """Store in Redis under the `scheduling:` key prefix."""
+    """Store in Redis, every key under `prefix` (tests use a unique one each)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = KEY_PREFIX) -> None:
         import redis
 
         self._client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        self._prefix = prefix
 
     def get(self, key: str) -> dict[str, Any] | None:
-        raw = self._client.get(KEY_PREFIX + key)
+        raw = self._client.get(self._prefix + key)
         return None if raw is None else json.loads(raw)
 
     def put(self, key: str, value: dict[str, Any], ttl_seconds: int) -> None:
-        self._client.set(KEY_PREFIX + key, json.dumps(value), ex=max(1, ttl_seconds))
+        self._client.set(self._prefix + key, json.dumps(value), ex=max(1, ttl_seconds))
 
     def delete(self, key: str) -> None:
-        self._client.delete(KEY_PREFIX + key)
+        self._client.delete(self._prefix + key)
 
     def add_member(self, key: str, member: str, ttl_seconds: int) -> None:
         pipe = self._client.pipeline()
-        pipe.sadd(KEY_PREFIX + key, member)
-        pipe.expire(KEY_PREFIX + key, max(1, ttl_seconds))
+        pipe.sadd(self._prefix + key, member)
+        pipe.expire(self._prefix + key, max(1, ttl_seconds))
         pipe.execute()
 
     def remove_member(self, key: str, member: str) -> None:
-        self._client.srem(KEY_PREFIX + key, member)
+        self._client.srem(self._prefix + key, member)
 
     def members(self, key: str) -> set[str]:
-        return set(self._client.smembers(KEY_PREFIX + key))
+        return set(self._client.smembers(self._prefix + key))
 
     def close(self) -> None:
         """Close the connection pool."""
