@@ -92,15 +92,18 @@ def _entities(record: AuditRecord) -> list[dict[str, Any]]:
             "what": {"identifier": {"system": f"{LOCAL_IDS}:conversation", "value": record.conversation_id}},
             "type": {"system": ENTITY_TYPE, "code": "2", "display": "System Object"},
         })
+    details = [
+        {"type": "seq", "valueString": str(record.seq)},
+        {"type": "prev_hash", "valueString": record.prev_hash},
+        {"type": "record_hash", "valueString": record.record_hash},
+        {"type": "event_type", "valueString": record.event_type},
+    ]
+    if record.correlation_id:
+        # FHIR strings must not be empty, so a record without a correlation id has no such detail.
+        details.append({"type": "correlation_id", "valueString": record.correlation_id})
     entities.append({
         "what": {"identifier": {"system": f"{LOCAL_IDS}:audit-record", "value": str(record.seq)}},
         "type": {"system": ENTITY_TYPE, "code": "4", "display": "Other"},
-        "detail": [
-            {"type": "seq", "valueString": str(record.seq)},
-            {"type": "prev_hash", "valueString": record.prev_hash},
-            {"type": "record_hash", "valueString": record.record_hash},
-            {"type": "event_type", "valueString": record.event_type},
-            {"type": "correlation_id", "valueString": record.correlation_id or ""},
-        ],
+        "detail": details,
     })
     return entities
