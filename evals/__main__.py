@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "sgd": ("evals.sgd.cli", "dialogue state tracking on Schema-Guided Dialogue data"),
     "phi": ("evals.phi", "PHI detection recall and precision on JSON Lines with gold spans"),
     "injection": ("evals.injection", "prompt-injection detection and false-positive rates"),
+    "names": ("evals.names", "person-name recall by writing style (case, initials, suffixes, non-English)"),
     "leakage": ("evals.leakage", "adversarial conversations: replies disclosing another patient's PHI"),
 }
 
