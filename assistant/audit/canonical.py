@@ -37,6 +37,16 @@ _encode_fields = _json_encoder.c_make_encoder(  # type: ignore[attr-defined]
 ) if _json_encoder.c_make_encoder is not None else None  # type: ignore[attr-defined]
 
 
+def canonical_encoder():
+    """Return a function mapping a dict whose keys are in RECORD_FIELDS order to canonical JSON chunks.
+
+    It is the C encoder of the json module when available, else a slower equivalent.
+    """
+    if _encode_fields is not None:
+        return _encode_fields
+    return lambda mapping, _level: [canonical_json(mapping)]
+
+
 def canonical_json(value: Any) -> str:
     """Serialise `value` as canonical JSON text: sorted keys, no whitespace, no NaN.
 

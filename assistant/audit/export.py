@@ -1,7 +1,7 @@
 """Export of audit records as CSV, JSON lines or a FHIR AuditEvent bundle; every export is audited.
 
 Exports carry the clear columns and hashes only. Encrypted payloads are never exported, and the
-column `has_payload` says whether a record has one. After the file is built, an `export`
+column `has_payload` shows whether a record has one. After the file is built, an `export`
 record with the format, the count and the search criteria is appended, so a bulk export also
 raises the bulk-export alert.
 """

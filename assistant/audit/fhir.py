@@ -1,9 +1,9 @@
 """Mapping of audit records onto FHIR R4 AuditEvent resources and a collection Bundle.
 
-Codes: AuditEvent.type and subtype from DICOM (http://dicom.nema.org/resources/ontology/DCM) or
-the local code system of `events.LOCAL_SUBTYPE`; outcome 0 (success), 4 (minor failure: a
-refused or blocked request) or 8 (serious failure: a system error); agent.network.type 2 (IP
-address); source.type 4 (application server). The record's hashes travel as entity details, and
+AuditEvent.type and subtype use DICOM codes (http://dicom.nema.org/resources/ontology/DCM) or
+the local code system of `events.LOCAL_SUBTYPE`. The outcome is 0 (success), 4 (minor failure:
+a refused or blocked request) or 8 (serious failure: a system error). agent.network.type is 2
+(IP address) and source.type is 4 (application server). The record's hashes travel as entity details, and
 the encrypted payload is never exported.
 """
 

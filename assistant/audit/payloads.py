@@ -2,8 +2,8 @@
 
 Each (patient, data class, calendar month, KEK) gets its own random data key, stored wrapped by
 the keyring's KEK in `audit_data_keys`. A sealed payload is canonical JSON mapping each field
-name to `"<data key id>:<base64 of nonce and ciphertext>"`; the associated data is
-`"<event id>/<field>"`, so a ciphertext cannot be moved to another record or field unnoticed.
+name to `"<data key id>:<base64 of nonce and ciphertext>"`. The associated data is
+`"<event id>/<field>"`, so a ciphertext moved to another record or field fails to decrypt.
 
 The chain hashes the sealed text, so deleting data keys (crypto-shredding) leaves every record
 verifiable while making the payload unreadable. Keys are per month so that retention can shred

@@ -89,7 +89,11 @@ class TurnAuditor:
 
     def output_decision(self, verdict: Any) -> None:
         """Record a guardrails OutputVerdict: blocked or redacted, the reasons, and any hand-off."""
-        action = "blocked" if verdict.blocked else "redacted" if verdict.redacted else "allow"
+        action = "allow"
+        if verdict.blocked:
+            action = "blocked"
+        elif verdict.redacted:
+            action = "redacted"
         self.guardrail("output", action, outcome=Outcome.BLOCKED if verdict.blocked else Outcome.SUCCESS,
                        reasons=list(verdict.reasons), handoff=verdict.handoff)
 
@@ -101,7 +105,8 @@ class TurnAuditor:
         """Record ToolCallRecord(name, args, status) items; the arguments are encrypted."""
         for call in calls:
             status = str(call.status)
-            outcome = Outcome.SUCCESS if status == "ok" else Outcome.FAILURE if status.startswith("error") else Outcome.SUCCESS
+            # Tools report "ok", "confirmation_required" or "error: <code>"; only errors failed.
+            outcome = Outcome.FAILURE if status.startswith("error") else Outcome.SUCCESS
             self._add(EventType.TOOL_CALL, outcome=outcome,
                       details={"name": call.name, "status": status, "arg_names": sorted(call.args or {})},
                       phi={"args": call.args or {}})
