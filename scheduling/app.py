@@ -52,7 +52,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = _utc_now,
                store: KeyValueStore | None = None) -> FastAPI:
     """Build the API: migrate the database to the newest schema, then mount every router.
 
-    `clock` returns the current aware UTC time; tests replace it to pin "now". `store` holds
+    `clock` returns the current aware UTC time; tests replace it to pin "now". `store` keeps
     sessions and sign-in throttles; by default Redis at REDIS_URL, else process memory. Raises
     ValueError for an in-memory SQLite URL.
     """

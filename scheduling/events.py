@@ -2,7 +2,7 @@
 
 Producers call `emit(event_type, **fields)`. Every registered sink receives
 `(event_type, fields)` synchronously, in registration order. The default sink logs the event at
-INFO, or at WARNING when `alert=True` (break-glass, lockouts), so compliance sees it even with
+INFO, or at WARNING when `alert=True` (break-glass, lockouts), so compliance gets it even with
 no audit consumer.
 
 Fields carry ids, roles, codes and counts only, never PHI or secrets. `emit` enforces that
@@ -57,8 +57,9 @@ def add_sink(sink: EventSink) -> Callable[[], None]:
 def emit(event_type: str, **fields: Any) -> None:
     """Send one event to every sink.
 
-    Raises ValueError for a forbidden field name or a value that is not a short scalar, so a
-    caller cannot leak PHI by accident. A sink that raises is logged and skipped.
+    Raises ValueError for a field name in FORBIDDEN_FIELDS or a value that is not a short
+    scalar. This catches common mistakes only: a caller can still put PHI in an allowed field,
+    so send ids. A sink that raises is logged and skipped.
     """
     for key, value in fields.items():
         if key in FORBIDDEN_FIELDS:

@@ -1,6 +1,6 @@
 """The access policy: one function, `authorize`, decides every staff action.
 
-Deny by default: an action missing from ROLE_ACTIONS is allowed to nobody. The checks run in a
+Deny by default: no role may take an action missing from ROLE_ACTIONS. The checks run in a
 fixed order and the first failing one decides:
 
 1. the principal is staff (403 `staff_only`);
@@ -62,7 +62,7 @@ REAUTH_ACTIONS = frozenset({"staff.role_change", "export.bulk", "break_glass.sta
 
 @dataclass(frozen=True)
 class Principal:
-    """Who acts: built from a live session and the account's current row on each request."""
+    """Acting account, built from a live session and the account's current row per request."""
 
     kind: str
     id: int
@@ -81,7 +81,7 @@ class Principal:
 
 @dataclass(frozen=True)
 class Resource:
-    """What is acted on: its organization and the sites it belongs to (empty for none)."""
+    """Target record: its organization and the sites it belongs to (empty for none)."""
 
     organization_id: int
     site_ids: frozenset[int] = field(default_factory=frozenset)

@@ -1,4 +1,4 @@
-"""Which patients, escalations and appointments lie in a staff member's scope.
+"""Scope of a staff member: the patients and escalations they may reach.
 
 A patient belongs to their home site and to every site where they have an appointment. Staff
 of site-scoped roles see patients of their sites; admin and compliance see the whole

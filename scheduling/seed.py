@@ -4,7 +4,7 @@
 second run with the same `today` adds nothing.
 
 Demo sign-in: every demo staff member (one per role, STAFF) has the password
-DEMO_STAFF_PASSWORD and sets up TOTP at first sign-in; every demo patient has the portal
+DEMO_STAFF_PASSWORD and sets up TOTP at first sign-in. Every demo patient has the portal
 password DEMO_PATIENT_PASSWORD. They are published here on purpose and are for demos only.
 """
 

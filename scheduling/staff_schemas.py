@@ -16,7 +16,7 @@ MIN_REASON_CHARS = 20
 
 
 class StaffPatientOut(BaseModel):
-    """A patient as staff see them; `masked` tells whether DOB, phone and email are masked."""
+    """Patient as staff see them; `masked` is true when DOB, phone and email are masked."""
 
     id: int
     first_name: str
@@ -58,7 +58,7 @@ class StaffEscalationList(BaseModel):
 
 
 class BreakGlassRequest(StrictModel):
-    """Why the caller needs emergency access; stored for compliance review."""
+    """Reason for emergency access, stored for compliance review."""
 
     reason: Annotated[Text, Field(min_length=MIN_REASON_CHARS, max_length=1000)]
 

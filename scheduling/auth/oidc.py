@@ -2,7 +2,7 @@
 
 The provider's endpoints come from OIDC_AUTHORIZATION_ENDPOINT, OIDC_TOKEN_ENDPOINT and
 OIDC_JWKS_URI when all three are set, else from the issuer's discovery document, fetched once
-on first use. Errors from the provider raise `OidcError`; the router answers 502.
+on first use. Errors from the provider raise `OidcError`, which the router returns as 502.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ MFA_METHODS = frozenset({"mfa", "otp", "hwk", "swk", "sc"})
 
 
 class OidcError(Exception):
-    """The provider could not be reached, or sent an unusable answer."""
+    """The provider could not be reached, or sent an unusable response."""
 
 
 class OidcProvider:

@@ -1,7 +1,7 @@
 """Password sign-in shared by staff and patients: throttle, verify, start a session.
 
-Every failure answers 401 `invalid_credentials` with one message, after one argon2
-verification even when no account has the email, so neither the text nor the timing says
+Every failure returns 401 `invalid_credentials` with one message, after one argon2
+verification even when no account has the email, so neither the text nor the timing shows
 whether an account exists.
 """
 

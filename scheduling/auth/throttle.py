@@ -4,7 +4,7 @@ Each key counts failures for a day after the last one. From the limit on (ACCOUN
 for an account, ADDRESS_FAILURE_LIMIT for an address) every further failure locks the key for
 LOCKOUT_BASE_SECONDS * 2^(failures - limit), capped at LOCKOUT_MAX_SECONDS. A locked key is
 rejected with 429 before any password is checked. Keys are built from the submitted email, so
-an unknown email locks exactly like a real one and the answer reveals nothing.
+an unknown email locks exactly like a real one and the response reveals nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ LOCKED_MESSAGE = ("Too many failed sign-in attempts. Wait {seconds} seconds, the
 
 
 def account_key(kind: str, email: str) -> str:
-    """Return the throttle key of a sign-in email, hashed so the store holds no address."""
+    """Return the throttle key of a sign-in email, hashed so the store keeps no email address."""
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
     return f"throttle:account:{kind}:{digest}"
 

@@ -27,7 +27,7 @@ def create_patient_token(body: TokenRequest, request: Request, session: SessionD
     """Issue a patient token; 401 `invalid_credentials` without saying which field was wrong.
 
     Failures are throttled per email and per client address like password sign-in, because
-    an email and a date of birth are guessable; a locked key answers 429 `too_many_attempts`.
+    an email and a date of birth are guessable. A locked key returns 429 `too_many_attempts`.
     """
     keys = [account_key("patient-token", body.email), address_key(client_address(request))]
     throttle.check(keys, now)

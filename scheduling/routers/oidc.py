@@ -75,7 +75,7 @@ def oidc_callback(request: Request, response: Response, session: SessionDep,
         claims = oidc.verify_id_token(str(tokens.get("id_token", "")), pending["nonce"], now)
     except OidcError as exc:
         logger.info("Rejected an OIDC callback: %s", exc)
-        raise ApiError(502, "sso_failed", f"The sign-in provider's answer was rejected ({exc})."
+        raise ApiError(502, "sso_failed", f"The sign-in provider's response was rejected ({exc})."
                        " Start again at GET /v1/auth/oidc/login.") from None
 
     staff = _linked_staff(session, claims)

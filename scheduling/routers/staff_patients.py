@@ -38,8 +38,11 @@ def mask_phone(phone: str) -> str:
 
 
 def patient_out(patient: Patient, masked: bool) -> StaffPatientOut:
-    """Convert a patient; masked output keeps the birth year, the last four phone digits and
-    the email's first character and domain, enough to confirm a caller's identity."""
+    """Convert a patient, masking DOB, phone and email when `masked` is true.
+
+    Masked output keeps the birth year, the last four phone digits and the email's first
+    character and domain, which is enough to confirm a caller's identity.
+    """
     return StaffPatientOut(
         id=patient.id, first_name=patient.first_name, last_name=patient.last_name,
         date_of_birth=f"{patient.date_of_birth.year}-**-**" if masked
@@ -75,7 +78,7 @@ def read_patient(patient_id: PatientId, actor: ActorDep, session: SessionDep,
     """Return one patient in scope, masked unless a `reason` is given and the role allows it.
 
     With `reason`, clinician and admin (and any break-glass session) see DOB, phone and email
-    unmasked, and an event records the access; other roles get 403 `forbidden`.
+    unmasked, and an event records the access. Other roles get 403 `forbidden`.
     """
     if reason is None:
         return patient_out(load_patient(session, actor, patient_id, "patient.read"), True)

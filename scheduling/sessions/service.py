@@ -1,6 +1,6 @@
 """Session records: creation, idle and absolute expiry, rotation and termination.
 
-A session token is 256 random bits (URL-safe base64). The store never holds the token itself,
+A session token is 256 random bits (URL-safe base64). The store never keeps the token itself,
 only its SHA-256 digest (`ref`), which is also the id that admins see and terminate. So a copy
 of the store cannot be replayed as bearer tokens.
 
