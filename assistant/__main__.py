@@ -36,7 +36,7 @@ def cmd_serve(args: argparse.Namespace, settings: AssistantSettings) -> int:
     host, port = args.host or settings.host, args.port if args.port is not None else settings.port
     api_url = settings.scheduling_api_url or f"http://{_loopback(host)}:{port}{SCHEDULING_PREFIX}"
     app = create_web_app(runtime.chat_service(api_url), create_app(runtime.scheduling))
-    logger.warning("serving the chat page at http://%s:%s/ and the API docs at /docs and %s/docs", host, port, SCHEDULING_PREFIX)
+    print(f"serving the chat page at http://{host}:{port}/, API docs at /docs and {SCHEDULING_PREFIX}/docs", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="info")
     return 0
 
@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--engine", choices=["local", "openai"], help="engine to use (default: ENGINE or local)")
     chat.add_argument("--json", action="store_true", help="print one JSON object per assistant turn")
     chat.set_defaults(run=cmd_chat)
+
+    from assistant.audit import cli as audit_cli
+
+    audit = commands.add_parser("audit", help="check the audit log: verify the hash chain and signed checkpoints")
+    audit_cli.configure(audit)
+    retention = commands.add_parser("retention", help="apply the retention policy: delete or crypto-shred expired data")
+    audit_cli.configure_retention(retention)
 
     seed = commands.add_parser("seed-demo", help="create the synthetic demo clinic if it is missing")
     seed.add_argument("--json", action="store_true", help="print the demo patients as JSON")

@@ -37,7 +37,9 @@ from assistant.guarding import (
 from assistant.engines.local.nlu.base import Context
 from assistant.engines.local.nlu.yesno import extract_yes_no
 from assistant.engines.local.state import Lexicon
+from assistant.audit import AuditLog
 from assistant.store import ConversationStore
+from assistant.turn_audit import turn_auditor
 from guardrails import Guardrails, InputVerdict, PatientContext, PseudonymVault
 from guardrails.middleware import GuardrailsMiddleware
 from prompts.templates import render, system_prompt
@@ -60,6 +62,7 @@ class GuardedTurn:
     guard: Guardrails
     patient: PatientContext
     vault: PseudonymVault
+    audit: object
 
 
 @dataclass
@@ -78,10 +81,13 @@ class TurnResult:
 class ChatService:
     """Runs conversations for any patient whose token the scheduling API accepts."""
 
-    def __init__(self, settings: AssistantSettings, store: ConversationStore, api_url: str) -> None:
+    def __init__(
+        self, settings: AssistantSettings, store: ConversationStore, api_url: str, audit_log: AuditLog | None = None
+    ) -> None:
         self.settings = settings
         self.store = store
         self.api_url = api_url
+        self.audit_log = audit_log
         self.prompt_observers: list[PromptObserver] = []
         self._key: bytes | None = None
 
@@ -108,11 +114,26 @@ class ChatService:
             self._load(conversation_id, patient)
             with self.store.lock(conversation_id):
                 conversation = self._load(conversation_id, patient)
-                result = self._guarded_turn(conversation, client, patient, text)
+                with self._auditor(conversation, patient) as audit:
+                    result = self._guarded_turn(conversation, client, patient, text, audit)
+                    audit.reply(result.reply, handoff=result.handoff)
                 self.store.save(conversation.id, conversation.to_document())
         return result
 
-    def _guarded_turn(self, conversation: Conversation, client: SchedulingClient, patient: dict, text: str) -> TurnResult:
+    def _auditor(self, conversation: Conversation, patient: dict):
+        return turn_auditor(
+            self.audit_log,
+            patient=patient,
+            conversation_id=conversation.id,
+            channel=conversation.channel,
+            engine=conversation.engine,
+            model=self.settings.openai_model,
+            prompt_version=system_prompt("scheduling")[1],
+        )
+
+    def _guarded_turn(
+        self, conversation: Conversation, client: SchedulingClient, patient: dict, text: str, audit
+    ) -> TurnResult:
         if conversation.tools.handoff:
             return TurnResult(reply=render("handoff_waiting", conversation.language), handoff=True)
         if conversation.tools.offered_human:
@@ -127,13 +148,16 @@ class ChatService:
         guard = guardrails_for(directory_context(directory))
         who = patient_context(patient, conversation.channel)
         verdict = guard.screen_input(text, who)
+        audit.input_decision(verdict)
         if verdict.action != "allow":
             return self._answer_rail(conversation, client, verdict)
 
         self._apply_confirmation(conversation, text)
         vault = open_vault(conversation.vault, self._conversation_key())
-        turn = GuardedTurn(client=client, directory=directory, guard=guard, patient=who, vault=vault)
+        audit.deidentification(guard.deidentify(text, who, vault).findings)
+        turn = GuardedTurn(client=client, directory=directory, guard=guard, patient=who, vault=vault, audit=audit)
         result = self._run_agent(conversation, turn, text)
+        audit.tool_calls(result.tool_calls)
         result = self._filter_reply(conversation, turn, result)
         conversation.vault = seal_vault(vault, self._conversation_key())
         return result
@@ -163,6 +187,7 @@ class ChatService:
     def _filter_reply(self, conversation: Conversation, turn: GuardedTurn, result: TurnResult) -> TurnResult:
         """Run the output filter on the engine's reply; a blocked reply may hand off to staff."""
         checked = turn.guard.filter_output(result.reply, turn.patient, conversation.channel)
+        turn.audit.output_decision(checked)
         if not (checked.blocked or checked.redacted):
             return result
         logger.warning("output filter changed a reply", extra={"conversation_id": conversation.id, "reasons": checked.reasons})
@@ -202,7 +227,13 @@ class ChatService:
         )
         prompt, _version = system_prompt("scheduling")
         prompt = prompt.replace("{today}", started_at.strftime("%A %Y-%m-%d")).replace("{time_zone}", clinic_zone)
-        middleware = GuardrailsMiddleware(turn.guard, turn.patient, turn.vault, on_prompt=self._observe_prompt)
+        def observe_prompt(messages: list[BaseMessage]) -> None:
+            turn.audit.on_prompt(messages)
+            self._observe_prompt(messages)
+
+        middleware = GuardrailsMiddleware(
+            turn.guard, turn.patient, turn.vault, on_prompt=observe_prompt, on_response=turn.audit.model_output
+        )
         agent = create_agent(model, build_tools(context), system_prompt=prompt, middleware=[middleware])
         messages = [*conversation.messages, HumanMessage(content=text)]
         try:

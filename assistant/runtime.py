@@ -7,9 +7,12 @@ import logging
 from dataclasses import dataclass
 
 from assistant.agent import ChatService
+from assistant.audit import AuditLog, open_audit_log
+from assistant.audit.access import security_event_sink
 from assistant.config import AssistantSettings
 from assistant.store import build_store
 from scheduling.config import Settings as SchedulingSettings
+from scheduling import events
 from scheduling.db import is_empty, make_engine, make_session_factory, migrate
 from scheduling.models import Patient
 from scheduling.seed import seed_demo
@@ -25,6 +28,7 @@ class Runtime:
     settings: AssistantSettings
     scheduling: SchedulingSettings
     session_factory: object
+    audit_log: AuditLog | None = None
 
     def seed_if_empty(self) -> None:
         """Create the demo clinic when the database has no organization yet."""
@@ -49,15 +53,22 @@ class Runtime:
 
     def chat_service(self, api_url: str) -> ChatService:
         store = build_store(self.settings.redis_url, self.settings.conversation_ttl_seconds)
-        return ChatService(self.settings, store, api_url)
+        return ChatService(self.settings, store, api_url, audit_log=self.audit_log)
 
 
 def build_runtime(settings: AssistantSettings) -> Runtime:
-    """Read the scheduling settings, migrate the database and return the runtime."""
+    """Read the settings, migrate the databases, open the audit log and return the runtime.
+
+    Security events of the scheduling API (sign-ins, role changes, exports) go to the audit log.
+    """
     scheduling = SchedulingSettings()
     migrate(scheduling.database_url)
     engine = make_engine(scheduling.database_url)
-    return Runtime(settings=settings, scheduling=scheduling, session_factory=make_session_factory(engine))
+    audit_log = open_audit_log()
+    events.add_sink(security_event_sink(audit_log))
+    return Runtime(
+        settings=settings, scheduling=scheduling, session_factory=make_session_factory(engine), audit_log=audit_log
+    )
 
 
 def patient_record(patient: Patient) -> dict:

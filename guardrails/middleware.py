@@ -25,13 +25,15 @@ from guardrails.vault import PseudonymVault
 logger = logging.getLogger(__name__)
 
 PromptCallback = Callable[[list[BaseMessage]], None]
+ResponseCallback = Callable[[AIMessage], None]
 
 
 class GuardrailsMiddleware(AgentMiddleware):
     """De-identify prompts and re-identify replies for one conversation's model calls.
 
     ``on_prompt`` receives the exact messages sent to the model, system message first, for
-    audit and for tests that assert no PHI reaches an engine.
+    audit and for tests that assert no PHI reaches an engine. ``on_response`` receives each AI
+    message the model returned, before re-identification.
     """
 
     def __init__(
@@ -40,24 +42,39 @@ class GuardrailsMiddleware(AgentMiddleware):
         patient: PatientContext,
         vault: PseudonymVault,
         on_prompt: PromptCallback | None = None,
+        on_response: ResponseCallback | None = None,
     ) -> None:
         super().__init__()
         self.guardrails = guardrails
         self.patient = patient
         self.vault = vault
         self.on_prompt = on_prompt
+        self.on_response = on_response
 
     def wrap_model_call(
         self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]
     ) -> ModelResponse | AIMessage | ExtendedModelResponse:
         response = handler(self._deidentified_request(request))
+        self._report_response(response)
         return self._reidentified(response)
 
     async def awrap_model_call(
         self, request: ModelRequest, handler: Callable[[ModelRequest], Awaitable[ModelResponse]]
     ) -> ModelResponse | AIMessage | ExtendedModelResponse:
         response = await handler(self._deidentified_request(request))
+        self._report_response(response)
         return self._reidentified(response)
+
+    def _report_response(self, response: Any) -> None:
+        """Pass the model's raw messages, still with placeholders, to ``on_response``."""
+        if self.on_response is None:
+            return
+        if isinstance(response, ExtendedModelResponse):
+            response = response.model_response
+        messages = response.result if isinstance(response, ModelResponse) else [response]
+        for message in messages:
+            if isinstance(message, AIMessage):
+                self.on_response(message)
 
     def wrap_tool_call(self, request, handler):
         """Restore any placeholder left in the tool-call arguments before the tool runs."""
