@@ -22,11 +22,13 @@ from scheduling.slots import Slot, SlotRef, claim_units, find_offered_slot
 logger = logging.getLogger(__name__)
 
 
-def resolve_slot(session: Session, patient: Patient, slot_id: str, now: dt.datetime) -> Slot:
+def resolve_slot(session: Session, patient: Patient, slot_id: str, now: dt.datetime,
+                 lead: dt.timedelta = dt.timedelta(0)) -> Slot:
     """Return the offered slot `slot_id` names.
 
     Raises ApiError 422 `invalid_slot_id` for a malformed id, 404 `slot_not_found` when no
-    template offers that time, and 422 `slot_in_past` when it has started.
+    template offers that time, 422 `slot_in_past` when it has started, and 422 `slot_too_soon`
+    when it starts within `lead` of now.
     """
     try:
         ref = SlotRef.parse(slot_id)
@@ -41,16 +43,22 @@ def resolve_slot(session: Session, patient: Patient, slot_id: str, now: dt.datet
     if slot.start <= now:
         raise ApiError(422, "slot_in_past", f"Slot {slot_id} has already started. Choose a "
                        "future slot from GET /v1/slots.", "slot_id")
+    if slot.start <= now + lead:
+        minutes = int(lead.total_seconds() // 60)
+        raise ApiError(422, "slot_too_soon", f"Slot {slot_id} starts within {minutes} minutes; "
+                       "online booking needs that much notice. Choose a later slot or call the clinic.",
+                       "slot_id")
     return slot
 
 
-def book(session: Session, patient: Patient, slot_id: str, now: dt.datetime) -> Appointment:
+def book(session: Session, patient: Patient, slot_id: str, now: dt.datetime,
+         lead: dt.timedelta = dt.timedelta(0)) -> Appointment:
     """Book `slot_id` for the patient; the caller commits.
 
     Raises the errors of `resolve_slot`, and ApiError 409 `slot_taken` when any part of the time
     is already booked; then nothing is written.
     """
-    slot = resolve_slot(session, patient, slot_id, now)
+    slot = resolve_slot(session, patient, slot_id, now, lead)
     appointment = _new_appointment(patient, slot, now)
     _insert_with_claims(session, appointment, slot_id)
     return appointment
@@ -87,7 +95,7 @@ def cancel(session: Session, patient: Patient, appointment_id: int,
 
 
 def reschedule(session: Session, patient: Patient, appointment_id: int, slot_id: str,
-               now: dt.datetime) -> Appointment:
+               now: dt.datetime, lead: dt.timedelta = dt.timedelta(0)) -> Appointment:
     """Move an appointment to `slot_id` and return the new appointment; the caller commits.
 
     The old appointment becomes `cancelled` with `rescheduled_to_id` set. Raises ApiError 404
@@ -96,7 +104,7 @@ def reschedule(session: Session, patient: Patient, appointment_id: int, slot_id:
     """
     old = get_patient_appointment(session, patient, appointment_id, for_update=True)
     _check_changeable(old, now, "not_reschedulable", "rescheduled")
-    slot = resolve_slot(session, patient, slot_id, now)
+    slot = resolve_slot(session, patient, slot_id, now, lead)
 
     # The old claims go first, so the new time may overlap the old one.
     _release(session, old, now)

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     clinic_data_dir: Path = Field(default=Path(".data"), validation_alias="CLINIC_DATA_DIR")
     token_secret: str | None = Field(default=None, validation_alias="TOKEN_SECRET")
     token_ttl_seconds: int = Field(default=900, validation_alias="TOKEN_TTL_SECONDS")
+    booking_lead_minutes: int = Field(
+        default=60, ge=0, le=10080, validation_alias="BOOKING_LEAD_MINUTES",
+        description="Patients may book online only slots that start at least this many minutes ahead.",
+    )
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
 
     # Sessions: idle timeouts and absolute lifetimes, in minutes.

@@ -31,3 +31,8 @@ def get_now(request: Request) -> dt.datetime:
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 NowDep = Annotated[dt.datetime, Depends(get_now)]
+
+
+def booking_lead(request: Request) -> dt.timedelta:
+    """Return the notice patients must give when booking online (BOOKING_LEAD_MINUTES)."""
+    return dt.timedelta(minutes=request.app.state.settings.booking_lead_minutes)

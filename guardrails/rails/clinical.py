@@ -23,11 +23,12 @@ SCHEDULING_INTENT = weighted(
 # scheduling question rather than in a question about a condition.
 _NOT_A_CONDITION = (
     r"(?:(?:an?|any|my|the)\s+)?(?:appointments?|appts?|visits?|bookings?|slots?|openings?|time|anything"
-    r"|something|nothing|to\b|copay|insurance|forms?|paperwork|reminders?|\d)"
+    r"|something|nothing|to\b|copay|insurance|forms?|paperwork|reminders?|\d"
+    r"|now|today|tonight|tomorrow|left|next|coming|upcoming|scheduled|booked|planned|on\b|with\b|at\b|this\b)"
 )
 
 CLINICAL_PATTERNS: tuple[WeightedPattern, ...] = (
-    weighted("diagnosis_question", r"\b(?:what\s+(?:could|might|would)\s+(?:it|this|that)(?:\s+\w+){0,2}\s+be|do\s+(?:you\s+think\s+)?i\s+have\s+(?!" + _NOT_A_CONDITION + r")\w+|is\s+(?:it|this|that)\s+(?:serious|normal|cancer|contagious|an?\s+infection|covid|the\s+flu|strep)|am\s+i\s+(?:sick|pregnant|dying|contagious)|could\s+(?:it|this)\s+be|diagnos\w+\s+me|what(?:'s|\s+is)\s+wrong\s+with\s+me)\b", 0.9),
+    weighted("diagnosis_question", r"\b(?:what\s+(?:could|might|would)\s+(?:it|this|that)(?:\s+\w+){0,2}\s+be|do\s+(?:you\s+think\s+)?i\s+have\s+(?!" + _NOT_A_CONDITION + r")\w+|is\s+(?:it|this|that|my\s+\w+(?:\s+\w+)?)\s+(?:serious|normal|cancer|contagious|dangerous|bad|infected|an?\s+infection|covid|the\s+flu|strep)|am\s+i\s+(?:sick|pregnant|dying|contagious)|could\s+(?:it|this)\s+be|diagnos\w+\s+me|what(?:'s|\s+is)\s+wrong\s+with\s+me)\b", 0.9),
     weighted("symptom_advice", r"\b(?:should\s+i\s+(?:be\s+worried|worry|go\s+to\s+(?:the\s+)?(?:er|hospital|urgent\s+care)|stay\s+home)|how\s+do\s+i\s+(?:treat|cure|get\s+rid\s+of)|what\s+(?:can|should)\s+i\s+do\s+(?:for|about)\s+(?:my|the|this)|is\s+it\s+(?:bad|dangerous)\s+(?:if|that))\b", 0.9),
     weighted("dosing", r"\bhow\s+(?:much|many|often)\s+(?:\w+\s+){0,3}(?:should|can|do|may)\s+i\s+(?:take|give|use)\b|\b(?:can|should|may)\s+i\s+(?:take|mix|stop\s+taking|double|skip)\s+(?:my\s+|the\s+|a\s+|an\s+|some\s+|more\s+)?(?:\w+\s+)?(?:with|and|before|after|while|pills?|tablets?|meds|medications?|medicine|ibuprofen|tylenol|advil|aspirin|acetaminophen|antibiotics?|insulin|dose)\b|\bside\s+effects?\b|\binteract(?:s|ion)?\s+with\b|\b\d+\s*(?:mg|milligrams?)\b", 0.85),
     weighted("dosing_topic", r"\b(?:dosage|dosing|dose\s+of)\b", 0.6),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scheduling import booking
-from scheduling.deps import NowDep, SessionDep
+from scheduling.deps import NowDep, SessionDep, booking_lead
 from scheduling.idempotency import request_hash, run_idempotent, validate_key
 from scheduling.models import Appointment
 from scheduling.schemas import (
@@ -88,7 +88,7 @@ def book_appointment(body: SlotRequest, request: Request, patient: CurrentPatien
     digest = request_hash("POST", request.url.path, body.model_dump())
 
     def action() -> tuple[int, dict[str, Any]]:
-        appointment = booking.book(session, patient, body.slot_id, now)
+        appointment = booking.book(session, patient, body.slot_id, now, booking_lead(request))
         return 201, appointment_out(appointment).model_dump(mode="json")
 
     response = run_idempotent(session, patient, key, digest, action)
@@ -120,7 +120,7 @@ def reschedule_appointment(appointment_id: AppointmentId, body: SlotRequest, req
     digest = request_hash("POST", request.url.path, body.model_dump())
 
     def action() -> tuple[int, dict[str, Any]]:
-        new = booking.reschedule(session, patient, appointment_id, body.slot_id, now)
+        new = booking.reschedule(session, patient, appointment_id, body.slot_id, now, booking_lead(request))
         return 200, appointment_out(new).model_dump(mode="json")
 
     response = run_idempotent(session, patient, key, digest, action)

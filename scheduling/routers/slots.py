@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduling.deps import NowDep, SessionDep
+from scheduling.deps import NowDep, SessionDep, booking_lead
 from scheduling.errors import ApiError
 from scheduling.models import AppointmentType, Base, Provider, Site
 from scheduling.schemas import ErrorOut, SlotList, SlotOut, SlotQuery
@@ -32,7 +32,7 @@ TIME_OF_DAY_BOUNDS: dict[str, tuple[dt.time | None, dt.time | None]] = {
             responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut},
                        422: {"model": ErrorOut}})
 def list_slots(query: Annotated[SlotQuery, Query()], patient: CurrentPatient,
-               session: SessionDep, now: NowDep) -> SlotList:
+               session: SessionDep, now: NowDep, request: Request) -> SlotList:
     """Search open slots; dates are local to each site and default to the next 14 days.
 
     Raises ApiError 422 for a past start_date, a reversed or longer than 62-day range, or an
@@ -41,7 +41,8 @@ def list_slots(query: Annotated[SlotQuery, Query()], patient: CurrentPatient,
     org_id = patient.organization_id
     check_ids_exist(session, org_id, query)
     flt = build_slot_filter(query, earliest_local_today(session, org_id, now))
-    slots = search_slots(session, org_id, flt, now, query.limit)
+    # Slots inside the online-booking notice period are not offered to patients.
+    slots = search_slots(session, org_id, flt, now + booking_lead(request), query.limit)
     return SlotList(slots=[slot_out(slot) for slot in slots])
 
 
