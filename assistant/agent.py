@@ -34,8 +34,7 @@ from assistant.guarding import (
     patient_context,
     seal_vault,
 )
-from assistant.engines.local.nlu.base import Context
-from assistant.engines.local.nlu.yesno import extract_yes_no
+from assistant.confirmation import is_plain_no, is_plain_yes
 from assistant.engines.local.state import Lexicon
 from assistant.audit import AuditLog
 from assistant.store import ConversationStore
@@ -152,7 +151,7 @@ class ChatService:
         if verdict.action != "allow":
             return self._answer_rail(conversation, client, verdict)
 
-        self._apply_confirmation(conversation, text)
+        self._apply_confirmation(conversation, text, lexicon_of(directory))
         vault = open_vault(conversation.vault, self._conversation_key())
         audit.deidentification(guard.deidentify(text, who, vault).findings)
         turn = GuardedTurn(client=client, directory=directory, guard=guard, patient=who, vault=vault, audit=audit)
@@ -248,15 +247,18 @@ class ChatService:
         for observer in self.prompt_observers:
             observer(messages)
 
-    def _apply_confirmation(self, conversation: Conversation, text: str) -> None:
+    def _apply_confirmation(self, conversation: Conversation, text: str, lexicon: Lexicon) -> None:
+        """Open the confirmation gate for this turn on a plain yes; any other answer drops the action.
+
+        A pending action is confirmable only in the turn right after its summary was shown.
+        """
         session = conversation.tools
         session.confirmed = False
         if session.pending is None:
             return
-        answer = classify_yes_no(text)
-        if answer is True:
+        if is_plain_yes(text, lexicon, dt.datetime.now(dt.timezone.utc)):
             session.confirmed = True
-        elif answer is False:
+        else:
             session.pending = None
 
     def _checked_text(self, text: str) -> str:
@@ -290,10 +292,11 @@ class ChatService:
 
 
 def classify_yes_no(text: str) -> bool | None:
-    """Return True for a yes, False for a no, None for neither, as the local engine reads them."""
-    context = Context(lexicon=Lexicon(), now=dt.datetime.now(dt.timezone.utc))
-    mentions = extract_yes_no(text, context)
-    return bool(mentions[0].value) if mentions else None
+    """Return True for a plain yes, False for a no, None for anything else."""
+    now = dt.datetime.now(dt.timezone.utc)
+    if is_plain_yes(text, Lexicon(), now):
+        return True
+    return False if is_plain_no(text, Lexicon(), now) else None
 
 
 def clinic_time_zone(directory: dict) -> str:

@@ -84,12 +84,19 @@ class ToolContext:
     records: list[ToolCallRecord] = field(default_factory=list)
     confirmed_key: str | None = None
     _directory: dict | None = None
+    _patient: dict | None = None
 
     def directory(self) -> dict:
         """Return the clinic directory, fetched once per turn."""
         if self._directory is None:
             self._directory = self.client.directory()
         return self._directory
+
+    def patient(self) -> dict:
+        """Return the conversation's patient record, fetched once per turn."""
+        if self._patient is None:
+            self._patient = self.client.me()
+        return self._patient
 
     def remember_slots(self, slots: list[dict]) -> None:
         for slot in slots:

@@ -25,6 +25,10 @@ DESCRIPTION = (
     "status choose_visit_type with the visit types to ask the patient about."
 )
 MAX_OPTIONS = 5
+# More than shown, so that options left out for the patient still leave enough to show.
+SEARCH_LIMIT = 20
+ADULT_AGE = 18
+PEDIATRIC_SPECIALTIES = {"pediatrics", "pediatric dentistry"}
 WIDER_SEARCH_DAYS = 21
 
 
@@ -74,15 +78,29 @@ def _resolve(context: ToolContext, args: FindSlotsArgs) -> dict:
 
 
 def _search(context: ToolContext, filters: dict, args: FindSlotsArgs) -> list[dict]:
-    return context.client.search_slots(
+    slots = context.client.search_slots(
         **filters,
         start_date=args.date_from,
         end_date=args.date_to or args.date_from,
         time_of_day=args.time_of_day,
         after=args.after,
         before=args.before,
-        limit=MAX_OPTIONS,
+        limit=SEARCH_LIMIT,
     )
+    return _suitable(context, slots, filters)[:MAX_OPTIONS]
+
+
+def _suitable(context: ToolContext, slots: list[dict], filters: dict) -> list[dict]:
+    """Leave out pediatric providers for adults unless the patient asked for one by name or specialty."""
+    if "provider_id" in filters or "specialty" in filters:
+        return slots
+    born = dt.date.fromisoformat(context.patient()["date_of_birth"])
+    today = dt.date.today()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < ADULT_AGE:
+        return slots
+    pediatric = {p["id"] for p in context.directory()["providers"] if p["specialty"] in PEDIATRIC_SPECIALTIES}
+    return [slot for slot in slots if slot["provider_id"] not in pediatric]
 
 
 def _alternatives(context: ToolContext, filters: dict, args: FindSlotsArgs) -> tuple[str, list[dict]]:
@@ -96,7 +114,7 @@ def _alternatives(context: ToolContext, filters: dict, args: FindSlotsArgs) -> t
         attempts.append(("other providers", {**rest, "specialty": provider["specialty"], **wider}))
     for relaxed, query in attempts:
         try:
-            slots = context.client.search_slots(**query)
+            slots = _suitable(context, context.client.search_slots(**{**query, "limit": SEARCH_LIMIT}), query)[:MAX_OPTIONS]
         except ApiError:
             continue
         if slots:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 
 def local_start(item: dict) -> dt.datetime:
@@ -11,10 +12,16 @@ def local_start(item: dict) -> dt.datetime:
 
 
 def format_when(item: dict) -> str:
-    """Format a start as "Tue Mar 3, 10:30 AM"."""
+    """Format a start as "Tue Mar 3, 10:30 AM PST", in the site's zone with its abbreviation.
+
+    Options can come from sites in several zones, so the abbreviation keeps "9:00 AM" in
+    Denver and "9:00 AM" in Boston apart.
+    """
     start = local_start(item)
+    if item.get("time_zone"):
+        start = start.astimezone(ZoneInfo(item["time_zone"]))
     clock = start.strftime("%I:%M %p").lstrip("0")
-    return f"{start.strftime('%a %b')} {start.day}, {clock}"
+    return f"{start.strftime('%a %b')} {start.day}, {clock} {start.strftime('%Z')}".rstrip()
 
 
 def describe_slot(item: dict) -> str:

@@ -284,3 +284,49 @@ def test_emergency_answers_without_engine(open_chat, chat_service, scheduling_se
     with scheduling_server.session_factory() as session:
         escalation = session.scalars(select(Escalation)).one()
     assert escalation.priority == "urgent"
+
+
+@pytest.mark.parametrize("answer", ["hmm not sure", "maybe", "yes but can it be at Boston instead", "yes, make it 3pm"])
+def test_non_plain_yes_does_not_book(open_chat, answer):
+    chat = open_chat()
+    chat.say("I need a checkup next Tuesday morning")
+    chat.say("the second one")
+
+    result = chat.say(answer)
+
+    assert chat.appointments() == []
+    assert "booked" not in result.reply.lower()
+
+
+def test_summary_answered_once(open_chat):
+    chat = open_chat()
+    chat.say("I need a checkup next Tuesday morning")
+    summary = chat.say("the second one")
+    assert summary.reply.startswith("Book ")
+    chat.say("what appointments do I have?")
+
+    late = chat.say("yes")
+
+    assert chat.appointments() == []
+    assert "booked" not in late.reply.lower()
+
+
+def test_adult_checkup_leaves_out_pediatrics(open_chat):
+    adult = open_chat(0)
+
+    offers = adult.say("I need a checkup next Tuesday morning")
+
+    assert "Dr. Priya Natarajan" not in offers.reply
+    assert "1. " in offers.reply
+
+
+def test_no_to_options_offers_other_times(open_chat):
+    chat = open_chat()
+    chat.say("I need a checkup next Tuesday morning")
+
+    result = chat.say("no")
+
+    assert "different days or times" in result.reply
+    follow_up = chat.say("Thursday afternoon")
+    assert follow_up.tool_calls[-1].name == "find_slots"
+    assert dt.date.fromisoformat(follow_up.tool_calls[-1].args["date_from"]).weekday() == 3

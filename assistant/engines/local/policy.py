@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from assistant.confirmation import CHANGE_WORDS
 from assistant.engines.local.act import Act
 from assistant.engines.local.moves import Move, reply, tool_call
 from assistant.engines.local.replies import choose_appointment, reschedule_search
@@ -78,15 +79,26 @@ def human(view: TurnView) -> Move | None:
 
 
 def answer_confirmation(view: TurnView) -> Move | None:
+    """Act on the patient's answer to a summary; the summary is answered once, yes or not."""
     pending = view.act.confirming
-    if not pending or view.state.affirm is None:
+    if not pending:
         return None
     view.act.confirming = None
-    if view.state.affirm:
+    wants_change = view.fresh_search() or CHANGE_WORDS.search(view.text)
+    if view.state.affirm is True and not wants_change:
         return tool_call(pending["tool"], pending["args"], view.act)
-    if view.fresh_search():
+    if view.state.affirm is False and not wants_change:
+        view.act.requested = ["other_dates"]
+        return reply(render("declined", view.language), view.act)
+    return None
+
+
+def other_dates(view: TurnView) -> Move | None:
+    """After "would you like other options?", a yes asks for the day and time that would suit."""
+    if "other_dates" not in view.act.requested or view.state.affirm is not True or view.fresh_search():
         return None
-    return reply(render("declined", view.language), view.act)
+    view.act.requested = ["date"]
+    return reply(render("ask_other_dates", view.language), view.act)
 
 
 def choose_option(view: TurnView) -> Move | None:
@@ -147,20 +159,36 @@ def search(view: TurnView) -> Move | None:
 
 
 def site_question(view: TurnView) -> Move | None:
-    if not ({"address", "phone_number"} & set(view.state.requested)):
+    """Answer where a site is; with no site named, list every site's address."""
+    if not ({"address", "phone_number", "hours"} & set(view.state.requested)):
         return None
-    site_slot = view.state.slots.get("site")
-    site = next((item for item in view.lexicon.sites if site_slot and item["id"] == site_slot.value), None)
-    if site is None and len(view.lexicon.sites) == 1:
-        site = view.lexicon.sites[0]
-    if site is None:
-        return None
+    sites = _sites_named(view)
+    if not sites:
+        lines = [render("site_info", view.language, name=site["name"], address=site.get("address", "")) for site in view.lexicon.sites]
+        return reply("\n".join(lines) or render("ask_what", view.language), view.act)
+    site = sites[0]
     return reply(render("site_info", view.language, name=site["name"], address=site.get("address", "")), view.act)
 
 
+def _sites_named(view: TurnView) -> list[dict]:
+    slots = view.state.slots
+    if "site" in slots:
+        return [site for site in view.lexicon.sites if site["id"] == slots["site"].value]
+    if "city" in slots:
+        city = slots["city"].text.lower()
+        return [site for site in view.lexicon.sites if site.get("city", "").lower() == city]
+    return view.lexicon.sites[:1] if len(view.lexicon.sites) == 1 else []
+
+
 def decline_or_thanks(view: TurnView) -> Move | None:
+    if view.state.affirm is False and view.act.offered and view.act.offered[0]["kind"] == "slot":
+        view.act.offered = []
+        view.act.requested = ["date"]
+        return reply(render("declined_options", view.language), view.act)
     if view.state.affirm is False or CLOSING.search(view.text):
         return reply(render("goodbye", view.language), view.act)
+    if view.state.affirm is True:
+        return reply(render("ask_what", view.language), view.act)
     return None
 
 
@@ -182,11 +210,12 @@ RULES: tuple[Rule, ...] = (
     problems,
     human,
     answer_confirmation,
+    other_dates,
     choose_option,
     start_goal,
+    site_question,
     ambiguous_provider,
     search,
-    site_question,
     decline_or_thanks,
     greet,
     not_understood,

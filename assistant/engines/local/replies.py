@@ -35,6 +35,7 @@ def _found_slots(args: dict, result: dict, act: Act, language: str) -> Move:
     options = result.get("options", [])
     if not options:
         act.offered = []
+        act.requested = ["other_dates"]
         return reply(render("no_options", language), act)
     act.offered = [{"kind": "slot", "id": item["slot_id"], **_fields(item)} for item in options]
     if result.get("no_exact_match"):
@@ -51,7 +52,11 @@ def _listed(args: dict, result: dict, act: Act, language: str) -> Move:
         act.goal = None
         return reply(render("no_appointments", language), act)
     if act.goal in ("cancel", "reschedule"):
-        return _pick_appointment(appointments, act, language)
+        changeable = [item for item in appointments if not item.get("in_progress")]
+        if not changeable:
+            act.goal = None
+            return reply(render("nothing_changeable", language), act)
+        return _pick_appointment(changeable, act, language)
     act.offered = [{"kind": "appointment", "id": item["appointment_id"], **_fields(item)} for item in appointments]
     lines = [render("appointments_intro", language), *(item["label"] for item in appointments)]
     return reply("\n".join(lines), act)
@@ -71,8 +76,13 @@ def _pick_appointment(appointments: list[dict], act: Act, language: str) -> Move
 
 
 def reschedule_search(target: dict, criteria: dict | None) -> dict:
-    """Return find_slots arguments for the same provider and visit type as the appointment moved."""
-    args = {**(criteria or {}), "provider": target.get("provider"), "appointment_type": target.get("appointment_type")}
+    """Return find_slots arguments for the same provider, visit type and site as the appointment moved."""
+    args = {
+        **(criteria or {}),
+        "provider": target.get("provider"),
+        "appointment_type": target.get("appointment_type"),
+        "site": target.get("site"),
+    }
     return {key: value for key, value in args.items() if value}
 
 
@@ -121,7 +131,8 @@ def _rescheduled(args: dict, result: dict, act: Act, language: str) -> Move:
 
 def _handed_off(args: dict, result: dict, act: Act, language: str) -> Move:
     _finish(act)
-    return reply(render("handoff", language), act)
+    not_understood = args.get("reason", "").startswith("assistant did not understand")
+    return reply(render("handoff_not_understood" if not_understood else "handoff", language), act)
 
 
 def _finish(act: Act) -> None:

@@ -18,11 +18,22 @@ NO = compile_pattern(r"""
     |(?:that|it)(?:'s|\s+is)\s+(?:wrong|not\s+right|incorrect)|incorrect|wrong|negative|never\s+mind
 """)
 NOT_REFUSALS = re.compile(r"don'?t\s+(?:mind|care)|do\s+not\s+(?:mind|care)", re.IGNORECASE)
+# Hedges are neither yes nor no: "hmm not sure", "maybe", "I don't know" must never confirm.
+HEDGE = compile_pattern(r"""
+    not\s+(?:so\s+|too\s+|really\s+|quite\s+)?(?:sure|certain|ok|okay|good|great|fine|right|correct|yet)
+    |unsure|maybe|perhaps|possibly|probably|i\s+(?:don'?t|do\s+not)\s+know|dunno|idk|hmm+|let\s+me\s+think
+    |i'?ll\s+think|not\s+sure|no\s+idea|can'?t\s+decide
+""")
 
 
 @EXTRACTORS.register("yesno")
 def extract_yes_no(text: str, context: Context) -> list[Mention]:
-    """Return one `affirm` mention (True or False) for the first yes or no in the text, if any."""
+    """Return one `affirm` mention (True or False) for the first yes or no in the text, if any.
+
+    A hedge ("not sure", "maybe") anywhere in the text means neither, so it returns nothing.
+    """
+    if HEDGE.search(text):
+        return []
     found = []
     for pattern, value in ((YES, True), (NO, False)):
         for match in pattern.finditer(text):
