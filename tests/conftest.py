@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.egress",
     "tests.fixtures.web",
     "tests.fixtures.redis",
+    "tests.fixtures.compliance",
 ]

@@ -359,7 +359,13 @@ def compliance_router(audit_log: AuditLog | None, scheduling_url_getter: Callabl
             raise ApiError(403, "reauthentication_required",
                            f"Exports need a password or TOTP check within the last {reauth_minutes} minutes. "
                            "Call POST /scheduling/v1/auth/reauthenticate, then retry.")
-        text = export_records(who.query, body.criteria(), body.format, actor=officer.actor, source=who.source)
+        criteria = body.criteria()
+        if body.patient_id and not who.query.scope.owns_patient(body.patient_id):
+            raise ApiError(404, "patient_not_found", "No patient with that id in your organization.", "patient_id")
+        if body.conversation_id and not who.query.page(AuditFilter(conversation_id=body.conversation_id), 1)[0]:
+            raise ApiError(404, "conversation_not_found", "No conversation with that id in your organization.",
+                           "conversation_id")
+        text = export_records(who.query, criteria, body.format, actor=officer.actor, source=who.source)
         if body.format == "json":
             text = json.dumps([json.loads(line) for line in text.splitlines()], sort_keys=True)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -374,7 +380,10 @@ def compliance_router(audit_log: AuditLog | None, scheduling_url_getter: Callabl
 def _audit_search(auditor: AccessAuditor, criteria: AuditFilter, count: int) -> None:
     """Record a search as a patient view, a conversation view or a plain audit-log search."""
     details = {"view": "audit_search", "criteria": criteria.to_details(), "record_count": count}
-    if criteria.patient_id:
+    # A record naming a conversation would make it visible to this tenant, so name it only once found.
+    if count == 0:
+        auditor.record(EventType.SECURITY_EVENT, **details)
+    elif criteria.patient_id:
         subject = Subject(patient_id=criteria.patient_id, conversation_id=criteria.conversation_id)
         auditor.record(EventType.PATIENT_VIEWED, subject=subject, **details)
     elif criteria.conversation_id:
