@@ -37,6 +37,7 @@ from assistant.guarding import (
 from assistant.confirmation import is_plain_no, is_plain_yes
 from assistant.engines.local.state import Lexicon
 from assistant.audit import AuditLog
+from assistant.handoff.turns import HandoffClient, finish_turn, prepare_turn, turn_events
 from assistant.store import ConversationStore
 from assistant.turn_audit import turn_auditor
 from guardrails import Guardrails, InputVerdict, PatientContext, PseudonymVault
@@ -50,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 AGENT_STEP_LIMIT = 16
 PromptObserver = Callable[[list[BaseMessage]], None]
+HandoffListener = Callable[[str, dict], None]
 
 
 @dataclass
@@ -88,6 +90,8 @@ class ChatService:
         self.api_url = api_url
         self.audit_log = audit_log
         self.prompt_observers: list[PromptObserver] = []
+        # Called with (channel, event) after a saved turn opens or adds to a hand-off.
+        self.handoff_listeners: list[HandoffListener] = []
         self._key: bytes | None = None
 
     def start(self, token: str, channel: str = "web", engine: str | None = None) -> Conversation:
@@ -113,11 +117,29 @@ class ChatService:
             self._load(conversation_id, patient)
             with self.store.lock(conversation_id):
                 conversation = self._load(conversation_id, patient)
+                was_handoff = conversation.tools.handoff
+                prepare_turn(client, conversation, patient, text, self._conversation_key())
                 with self._auditor(conversation, patient) as audit:
                     result = self._guarded_turn(conversation, client, patient, text, audit)
+                    result = finish_turn(conversation, client, text, result)
                     audit.reply(result.reply, handoff=result.handoff)
                 self.store.save(conversation.id, conversation.to_document())
+            self._notify_handoff(turn_events(conversation, client, was_handoff))
         return result
+
+    def conversation_for(self, conversation_id: str, token: str) -> Conversation:
+        """Return the token's patient's conversation; raise NotAuthenticated or ConversationNotFound."""
+        with self._client(token) as client:
+            return self._load(conversation_id, self._patient(client))
+
+    def _notify_handoff(self, events: list[dict]) -> None:
+        """Pass staff-channel events to the listeners; a failing listener is logged and skipped."""
+        for event in events:
+            for listener in self.handoff_listeners:
+                try:
+                    listener("staff", event)
+                except Exception as exc:  # noqa: BLE001 - a broken queue feed must not fail the turn
+                    logger.warning("hand-off listener failed: %s", type(exc).__name__)
 
     def _auditor(self, conversation: Conversation, patient: dict):
         return turn_auditor(
@@ -274,7 +296,7 @@ class ChatService:
     def _client(self, token: str) -> SchedulingClient:
         if not token:
             raise NotAuthenticated("sign in again: no access token was sent")
-        return SchedulingClient(self.api_url, token)
+        return HandoffClient(self.api_url, token)
 
     def _patient(self, client: SchedulingClient) -> dict:
         try:

@@ -11,6 +11,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, messages_from_dic
 from tools.base import ToolSession
 
 MAX_STORED_MESSAGES = 80
+MAX_TIMELINE_ENTRIES = 200
 
 
 class ChatError(Exception):
@@ -42,7 +43,13 @@ class ServiceUnavailable(ChatError):
 
 @dataclass
 class Conversation:
-    """One patient's conversation: its messages, tool state and the anchor for relative dates."""
+    """One patient's conversation: its messages, tool state and the anchor for relative dates.
+
+    `messages` is the agent's history. `timeline` is what the patient saw, plus staff replies,
+    notices and tool outcomes, each entry numbered by `seq` (see `assistant.handoff.timeline`).
+    `handoff` is the state of the current or last escalation, and `tool_errors` counts each
+    tool's repeated errors, which can offer a person.
+    """
 
     id: str
     patient_id: str
@@ -53,6 +60,9 @@ class Conversation:
     messages: list[BaseMessage] = field(default_factory=list)
     tools: ToolSession = field(default_factory=ToolSession)
     vault: str | None = None
+    timeline: list[dict] = field(default_factory=list)
+    handoff: dict | None = None
+    tool_errors: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def new(cls, patient_id: str, channel: str, language: str, engine: str) -> Conversation:
@@ -76,6 +86,9 @@ class Conversation:
             "messages": messages_to_dict(_trimmed(self.messages)),
             "tools": self.tools.to_dict(),
             "vault": self.vault,
+            "timeline": self.timeline[-MAX_TIMELINE_ENTRIES:],
+            "handoff": self.handoff,
+            "tool_errors": self.tool_errors,
         }
 
     @classmethod
@@ -90,6 +103,9 @@ class Conversation:
             messages=messages_from_dict(document["messages"]),
             tools=ToolSession.from_dict(document["tools"]),
             vault=document.get("vault"),
+            timeline=document.get("timeline", []),
+            handoff=document.get("handoff"),
+            tool_errors=document.get("tool_errors", {}),
         )
 
 
