@@ -2,12 +2,15 @@
 // The access token lives only in this page's memory; reloading the page signs the patient out.
 "use strict";
 
-const state = { token: null, conversationId: null, sending: false };
+const state = { token: null, conversationId: null, sending: false, lastSeq: 0, pollTimer: null };
 
 const $ = (id) => document.getElementById(id);
 
 const UNREACHABLE_MESSAGE = "The server could not be reached. Check your connection and try again.";
 const EXPIRED_MESSAGE = "Your session has expired. Please sign in again.";
+// Poll interval for staff replies while a person from the clinic owns the chat.
+const POLL_MILLISECONDS = 2000;
+const SPEAKERS = { patient: "You: ", assistant: "Assistant: ", staff: "Clinic staff: " };
 
 function show(element, visible) {
   element.hidden = !visible;
@@ -24,13 +27,14 @@ function scrollToEnd() {
   log.scrollTop = log.scrollHeight;
 }
 
-// Append one chat bubble. The hidden speaker name lets screen readers tell the sides apart.
+// Append one chat bubble. The speaker name is hidden except for clinic staff, whose replies
+// must read as coming from a person.
 function addMessage(text, role, handoff) {
   const item = document.createElement("li");
   item.className = role + (handoff ? " handoff" : "");
   const speakerLabel = document.createElement("span");
-  speakerLabel.className = "visually-hidden";
-  speakerLabel.textContent = role === "patient" ? "You: " : "Assistant: ";
+  speakerLabel.className = role === "staff" ? "speaker" : "visually-hidden";
+  speakerLabel.textContent = SPEAKERS[role];
   const body = document.createElement("span");
   body.className = "text";
   body.textContent = text;
@@ -90,7 +94,58 @@ function setBusy(button, busy, busyLabel) {
   button.textContent = busy ? busyLabel : button.dataset.label;
 }
 
+// GET a JSON body with the patient's token; errors as in postJson.
+async function getJson(path, token) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { Authorization: "Bearer " + token } });
+  } catch (networkError) {
+    throw Object.assign(new Error(UNREACHABLE_MESSAGE), { status: 0, code: "unreachable" });
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const details = data.error || {};
+    throw Object.assign(new Error(details.message || "The request failed."), { status: response.status, code: details.code });
+  }
+  return data;
+}
+
+function stopPolling() {
+  clearTimeout(state.pollTimer);
+  state.pollTimer = null;
+}
+
+function startPolling() {
+  if (state.pollTimer === null) state.pollTimer = setTimeout(pollUpdates, POLL_MILLISECONDS);
+}
+
+// Show staff replies and notices newer than the last one shown; keep asking while a person
+// owns the chat. A failed poll is retried quietly, except for an ended session.
+async function pollUpdates() {
+  state.pollTimer = null;
+  if (!state.conversationId) return;
+  let keepPolling = true;
+  try {
+    const path = "/api/conversations/" + encodeURIComponent(state.conversationId) + "/updates?after=" + state.lastSeq;
+    const updates = await getJson(path, state.token);
+    for (const entry of updates.entries) {
+      if (entry.role === "staff") addMessage(entry.text, "staff", false);
+      else addNotice(entry.text);
+    }
+    state.lastSeq = Math.max(state.lastSeq, updates.last_seq);
+    keepPolling = updates.handoff;
+  } catch (error) {
+    if (error.status === 401) {
+      signOut(EXPIRED_MESSAGE);
+      return;
+    }
+    keepPolling = error.code !== "conversation_not_found";
+  }
+  if (keepPolling) startPolling();
+}
+
 function signOut(message) {
+  stopPolling();
   state.token = null;
   state.conversationId = null;
   $("log").replaceChildren();
@@ -103,8 +158,10 @@ function signOut(message) {
 }
 
 async function startConversation() {
+  stopPolling();
   const conversation = await postJson("/api/conversations", {}, state.token);
   state.conversationId = conversation.conversation_id;
+  state.lastSeq = 0;
   addMessage(conversation.reply, "assistant", false);
 }
 
@@ -152,6 +209,7 @@ async function send(event) {
     const path = "/api/conversations/" + encodeURIComponent(state.conversationId) + "/messages";
     const turn = await postJson(path, { text }, state.token);
     addMessage(turn.reply, "assistant", turn.handoff);
+    if (turn.handoff) startPolling();
   } catch (error) {
     markNotSent(bubble);
     restoreDraft(text);
