@@ -26,6 +26,7 @@ from scheduling.routers import (
     sessions,
     sign_in,
     slots,
+    sms_identity,
     staff_appointments,
     staff_break_glass,
     staff_escalations,
@@ -45,7 +46,7 @@ def _utc_now() -> dt.datetime:
 
 ROUTERS = (auth, sign_in, mfa, sessions, oidc, patients, directory, slots, appointments,
            escalations, staff_patients, staff_appointments, staff_escalations, staff_break_glass,
-           admin_staff, admin_exports)
+           admin_staff, admin_exports, sms_identity)
 
 
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = _utc_now,

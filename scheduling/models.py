@@ -274,3 +274,4 @@ class IdempotencyRecord(Base):
 # The account tables share this metadata; importing them here keeps Base.metadata complete for
 # Alembic and for code that only imports this module.
 from scheduling import account_models  # noqa: E402,F401
+from scheduling import sms_models  # noqa: E402,F401

@@ -86,6 +86,9 @@ PATIENTS = [
      "web", "en"),
     ("Riley", "Placeholder", dt.date(2015, 6, 21), "(408) 555-0104",
      "riley.placeholder@example.com", "sms", "en"),
+    # Maria's daughter texts from her mother's number: a shared family phone.
+    ("Sofia", "Ejemplo", dt.date(2011, 3, 14), "(303) 555-0102", "sofia.ejemplo@example.com",
+     "sms", "es"),
 ]
 
 PATIENT_HOME_SITES = {
@@ -93,6 +96,7 @@ PATIENT_HOME_SITES = {
     "maria.ejemplo@example.com": "Denver Clinic",
     "casey.sampleton@example.com": "Boston Clinic",
     "riley.placeholder@example.com": "Sunnyvale Clinic",
+    "sofia.ejemplo@example.com": "Denver Clinic",
 }
 
 DEFAULT_HASHER = PasswordHasher()

@@ -240,6 +240,23 @@ BUILDERS: dict[str, Builder] = {
         f"/v1/admin/staff/{ctx.app.staff['front_desk'].id}/sessions"),
     "DELETE /v1/admin/sessions/{session_id}": _terminate,
     "GET /v1/admin/exports/appointments": lambda ctx, _: Call("/v1/admin/exports/appointments"),
+    "POST /v1/sms/identity/date-of-birth": lambda ctx, _: Call("/v1/sms/identity/date-of-birth",
+        json={"phone": "+14085550101", "date_of_birth": ctx.jordan.date_of_birth.isoformat()}),
+    "POST /v1/sms/identity/codes": lambda ctx, _: Call("/v1/sms/identity/codes",
+                                                       json={"phone": "+14085550101"}),
+    "POST /v1/sms/identity/codes/verify": lambda ctx, _: Call(
+        "/v1/sms/identity/codes/verify", json={"phone": "+14085550101", "code": "123456"}),
+    "POST /v1/sms/consent": lambda ctx, _: Call("/v1/sms/consent", json={
+        "phone": "+14085550101", "opted_out": True, "source": "sms_keyword"}),
+    "POST /v1/sms/consent/status": lambda ctx, _: Call("/v1/sms/consent/status",
+                                                       json={"phone": "+14085550101"}),
+    "POST /v1/sms/reminders/claim": lambda ctx, _: Call("/v1/sms/reminders/claim", json={}),
+    "POST /v1/sms/reminders/{reminder_id}/result": lambda ctx, _: Call(
+        "/v1/sms/reminders/1/result", json={"sent": True}),
+    "POST /v1/sms/reminders/latest": lambda ctx, _: Call("/v1/sms/reminders/latest",
+                                                         json={"phone": "+14085550101"}),
+    "POST /v1/sms/reminders/{reminder_id}/reply": lambda ctx, _: Call(
+        "/v1/sms/reminders/1/reply", json={"action": "confirmed"}),
 }
 
 
