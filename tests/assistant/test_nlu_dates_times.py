@@ -62,11 +62,12 @@ def test_date_ranges(text, start, end):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("Feb 30", "Feb 30 is not a valid date"),
-    ("April 31st", "April 31st is not a valid date"),
-    ("March 3", "March 3 is in the past"),
-    ("2024-06-01", "2024-06-01 is in the past"),
-    ("January 5, 2024", "January 5, 2024 is in the past"),
+    ("Feb 30", "Feb 30 is not a valid date. Please choose another date."),
+    ("April 31st", "April 31st is not a valid date. Please choose another date."),
+    ("March 3", "March 3 is in the past. Please choose a date from today on."),
+    ("2024-06-01", "2024-06-01 is in the past. Please choose a date from today on."),
+    ("January 5, 2024", "January 5, 2024 is in the past. Please choose a date from today on."),
+    ("3/1", "3/1 (Sat Mar 1) is in the past. Please choose a date from today on."),
 ])
 def test_date_problems(text, message):
     assert dates(text) == [("problem:date", message, text)]

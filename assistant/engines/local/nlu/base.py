@@ -13,11 +13,14 @@ from assistant.engines.local.state import Lexicon, SystemAct
 @dataclass(frozen=True)
 class Context:
     """Everything an extractor may read besides the text: the clinic directory, the clock, and
-    the assistant's last act. `today` is the local date of `now`."""
+    the assistant's last act. `today` is the local date of `now`. `anchor` is the date under
+    discussion before this turn (the tracked date, or the first offered option's), which
+    "the following Monday" counts from; None when no date was discussed."""
 
     lexicon: Lexicon
     now: dt.datetime
     system: SystemAct | None = None
+    anchor: dt.date | None = None
 
     @property
     def today(self) -> dt.date:

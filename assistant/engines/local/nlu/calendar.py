@@ -12,7 +12,7 @@ MONTHS = {
     "dec": 12,
 }
 WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "weds": 2,
     "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
     "sunday": 6,
 }
@@ -68,3 +68,25 @@ def day_of_month_from(today: dt.date, day: int) -> dt.date | None:
         if candidate is not None and candidate >= today:
             return candidate
     return None
+
+
+def describe_day(day: dt.date) -> str:
+    """Return a short, unambiguous label such as "Tue Mar 4", for messages to the patient."""
+    return f"{day:%a %b} {day.day}"
+
+
+def describe_range(start: dt.date, end: dt.date) -> str:
+    """Return a label such as "Mar 3 to Mar 9" for an inclusive range of dates."""
+    return f"{start:%b} {start.day} to {end:%b} {end.day}"
+
+
+def previous_weekday(today: dt.date, weekday: int) -> dt.date:
+    """Return the last `weekday` before today: "last Friday" said on a Friday is a week ago."""
+    offset = (today.weekday() - weekday) % 7 or 7
+    return today - dt.timedelta(days=offset)
+
+
+def upcoming_month(today: dt.date, month: int) -> dt.date:
+    """Return the first day of the next `month` that has not ended: this year's or next year's."""
+    year = today.year if month >= today.month else today.year + 1
+    return dt.date(year, month, 1)

@@ -1,10 +1,15 @@
 """Date extractor: absolute, relative and range expressions, resolved against the local date.
 
-Conventions: a bare weekday ("Tuesday") is the next one after today; "this Tuesday" may be today;
-"next Tuesday" is the Tuesday of the following calendar week (weeks start on Monday). A day of
-month without a month ("the 11th") is the next such day from today. A month and day without a
-year is this year's, or next year's when it passed more than `PAST_GRACE` ago; one that passed
-more recently is reported as a problem. Dates that do not exist ("Feb 30") are problems too.
+Conventions: a bare weekday ("Tuesday") is the next one after today, so "Friday" said on a
+Friday is next week's; "this Tuesday" may be today; "next Tuesday" is the Tuesday of the
+following calendar week (weeks start on Monday). A day of month without a month ("the 11th") is
+the next such day from today. A month and day without a year is this year's, or next year's when
+it passed more than `PAST_GRACE` ago; one that passed more recently is reported as a problem.
+Dates that do not exist ("Feb 30") are problems too.
+
+This module reads single dates. Ranges ("in June", "the week of the 14th") are in
+`date_ranges`, past expressions ("yesterday") in `past_dates`, and dates relative to the date
+under discussion ("the following Monday") in `anchored_dates`; `extract_dates` runs them all.
 """
 
 from __future__ import annotations
@@ -13,45 +18,28 @@ import datetime as dt
 import re
 from typing import Callable, Iterator
 
+from assistant.engines.local.nlu import anchored_dates, date_ranges, past_dates
 from assistant.engines.local.nlu import calendar as cal
-from assistant.engines.local.nlu.base import (
-    EXTRACTORS, ORDINAL_WORDS, Context, Mention, compile_pattern, keep_longest, mention, word_number,
+from assistant.engines.local.nlu.base import EXTRACTORS, Context, Mention, compile_pattern, keep_longest, mention, word_number
+from assistant.engines.local.nlu.date_patterns import (
+    COUNT, MONTH, MONTH_DAY, NOT_A_DATE, ORDINAL_DAY, WEEKDAY, YEAR, day_of, month_of,
 )
-from assistant.engines.local.state import DateRange
+from assistant.engines.local.nlu.date_problems import DateProblem, checked, invalid_date
 
 PAST_GRACE = dt.timedelta(days=90)
 
-DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-ORDINAL_DAY = rf"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)|(?P<dayword>{'|'.join(sorted(ORDINAL_WORDS, key=len, reverse=True))}))"
-MONTH = rf"(?P<month>{cal.MONTH_PATTERN})(?:(?<=[a-z]{{3}})(?<![a-z]{{4}})\.|(?<=sept)\.)?"
-WEEKDAY = rf"(?P<weekday>{cal.WEEKDAY_PATTERN})\.?"
-COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|a\ couple\ of|a\ few)"
-
-
-class DateProblem(Exception):
-    """A date the patient gave that cannot be booked; the message names the value."""
-
-
-def _day(match: re.Match) -> int:
-    groups = match.groupdict()
-    if groups.get("dayword"):
-        return ORDINAL_WORDS[groups["dayword"].lower()]
-    return int(groups.get("day") or groups["digits"])
+__all__ = ["DateProblem", "extract_dates"]
 
 
 def _checked(day: dt.date | None, text: str, context: Context) -> dt.date:
-    if day is None:
-        raise DateProblem(f"{text} is not a valid date")
-    if day < context.today:
-        raise DateProblem(f"{text} is in the past")
-    return day
+    return checked(day, text, context.today)
 
 
 def _month_day(month: int, day: int, text: str, context: Context) -> dt.date:
     today = context.today
     candidate = cal.build_date(today.year, month, day)
     if candidate is None and cal.build_date(2000, month, day) is None:
-        raise DateProblem(f"{text} is not a valid date")
+        raise invalid_date(text)
     if candidate is None or candidate < today - PAST_GRACE:
         candidate = cal.build_date(today.year + 1, month, day)
     return _checked(candidate, text, context)
@@ -71,21 +59,21 @@ def _slashed(m: re.Match, c: Context) -> dt.date:
 
 
 def _named_month(m: re.Match, c: Context) -> dt.date:
-    month = cal.MONTHS[m["month"].lower()]
+    month = month_of(m)
     if m.groupdict().get("year"):
-        return _checked(cal.build_date(int(m["year"]), month, _day(m)), m[0], c)
-    return _month_day(month, _day(m), m[0], c)
+        return _checked(cal.build_date(int(m["year"]), month, day_of(m)), m[0], c)
+    return _month_day(month, day_of(m), m[0], c)
 
 
 def _relative_month_day(m: re.Match, c: Context) -> dt.date:
     first = cal.add_months(c.today, 1 if m["which"].lower() == "next" else 0)
-    return _checked(cal.build_date(first.year, first.month, _day(m)), m[0], c)
+    return _checked(cal.build_date(first.year, first.month, day_of(m)), m[0], c)
 
 
 def _bare_day(m: re.Match, c: Context) -> dt.date:
-    day = _day(m)
+    day = day_of(m)
     if not 1 <= day <= 31:
-        raise DateProblem(f"{m[0]} is not a valid date")
+        raise invalid_date(m[0])
     return _checked(cal.day_of_month_from(c.today, day), m[0], c)
 
 
@@ -114,27 +102,6 @@ def _offset(m: re.Match, c: Context) -> dt.date:
     return c.today + dt.timedelta(days=days)
 
 
-def _week(m: re.Match, c: Context) -> DateRange:
-    if m["which"].lower() == "next":
-        start = cal.week_start(c.today) + dt.timedelta(days=7)
-        return DateRange(start, start + dt.timedelta(days=6))
-    return DateRange(c.today, cal.week_start(c.today) + dt.timedelta(days=6))
-
-
-def _weekend(m: re.Match, c: Context) -> DateRange:
-    saturday = cal.week_start(c.today) + dt.timedelta(days=5)
-    if m["which"].lower() == "next":
-        saturday += dt.timedelta(days=7)
-    return DateRange(max(saturday, c.today), saturday + dt.timedelta(days=1))
-
-
-def _month_range(m: re.Match, c: Context) -> DateRange:
-    if m["which"].lower() == "next":
-        first = cal.add_months(c.today, 1)
-        return DateRange(first, cal.month_end(first))
-    return DateRange(c.today, cal.month_end(c.today))
-
-
 def _weekday_of_week(m: re.Match, c: Context) -> dt.date:
     weekday = cal.WEEKDAYS[m["weekday"].lower()]
     if (m["which"] or "next").lower() == "next":
@@ -143,10 +110,8 @@ def _weekday_of_week(m: re.Match, c: Context) -> dt.date:
 
 
 Resolver = Callable[[re.Match, Context], object]
-MONTH_DAY = ORDINAL_DAY.replace("(?:st|nd|rd|th)|", "(?:st|nd|rd|th)?|")
-YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 
-PATTERNS: list[tuple[re.Pattern, Resolver]] = [
+SINGLE_PATTERNS: list[tuple[re.Pattern, Resolver]] = [
     (compile_pattern(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"), _iso),
     (compile_pattern(r"(?P<month>1[0-2]|0?[1-9])/(?P<day>[0-3]?\d)(?:/(?P<year>\d{4}|\d{2}))?"), _slashed),
     (compile_pattern(rf"{MONTH}\s+(?:the\s+)?{MONTH_DAY}{YEAR}"), _named_month),
@@ -160,22 +125,30 @@ PATTERNS: list[tuple[re.Pattern, Resolver]] = [
     (compile_pattern(WEEKDAY), _weekday),
     (compile_pattern(rf"in\s+{COUNT}\s+(?P<unit>days?|weeks?)"), _offset),
     (compile_pattern(rf"{COUNT}\s+(?P<unit>days?|weeks?)\s+from\s+(?:now|today)"), _offset),
-    (compile_pattern(r"(?P<which>next|this)\s+week(?!\s*end)"), _week),
-    (compile_pattern(r"(?:the\s+)?(?P<which>next|this)\s+weekend"), _weekend),
-    (compile_pattern(r"(?:later\s+)?(?P<which>this|next)\s+month"), _month_range),
+]
+PATTERNS: list[tuple[re.Pattern, Resolver]] = [
+    *SINGLE_PATTERNS, *date_ranges.PATTERNS, *past_dates.PATTERNS, *anchored_dates.PATTERNS,
 ]
 
 
-def _matches(text: str, context: Context) -> Iterator[Mention]:
-    for pattern, resolve in PATTERNS:
+def _matches(text: str, context: Context, patterns: list[tuple[re.Pattern, Resolver]]) -> Iterator[Mention]:
+    for pattern, resolve in patterns:
         for match in pattern.finditer(text):
             try:
-                yield mention("date", resolve(match, context), match)
+                value = resolve(match, context)
             except DateProblem as problem:
                 yield mention("problem:date", str(problem), match)
+                continue
+            yield mention("not a date" if value is NOT_A_DATE else "date", value, match)
 
 
 @EXTRACTORS.register("dates")
 def extract_dates(text: str, context: Context) -> list[Mention]:
-    """Return date mentions (date or DateRange) and `problem:date` mentions, longest first."""
-    return keep_longest(_matches(text, context))
+    """Return date mentions (date or DateRange) and `problem:date` mentions, longest first.
+
+    Words a resolver marks `NOT_A_DATE` (a past phrase told as a story) hide the shorter dates
+    inside them ("Friday" in "since last Friday") and are then dropped.
+    """
+    mentions = keep_longest(_matches(text, context, PATTERNS))
+    mentions = [item for item in mentions if item.slot != "not a date"]
+    return date_ranges.widen_to_weeks(text, mentions, context)
