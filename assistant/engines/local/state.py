@@ -73,9 +73,13 @@ class DialogueState:
     """The tracker's view after a patient turn.
 
     `slots` keys: provider, specialty, appointment_type, site, city, date, time, time_range,
-    appointment (an existing appointment the patient refers to). `affirm`, `choice` and
-    `corrected` describe the latest turn only. `problems` holds values the patient gave that
-    cannot be used, such as "February 30", keyed by slot.
+    appointment (an existing appointment the patient refers to), earliest (True when the patient
+    wants the soonest opening: "first available", "asap"). `affirm`, `choice`, `corrected` and
+    `stated_intent` (the intent this turn states in words, if any) describe the latest turn only.
+    `problems` holds values the patient gave that cannot be used, keyed by slot; each is a full
+    sentence for the patient, such as "Feb 30 is not a valid date. Please choose another date."
+    `language_hint` is an ISO 639-1 code ("es") of the language of the latest turn that showed
+    one clearly; None until a turn does.
     """
 
     intent: Intent | None = None
@@ -86,3 +90,5 @@ class DialogueState:
     corrected: set[str] = field(default_factory=set)
     problems: dict[str, str] = field(default_factory=dict)
     turn: int = 0
+    stated_intent: Intent | None = None
+    language_hint: str | None = None

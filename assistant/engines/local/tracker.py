@@ -1,12 +1,18 @@
 """Dialogue state tracker of the local engine: reads patient turns and keeps what they want.
 
-The tracker runs every registered extractor (`nlu.registry`) over a turn, resolves overlaps
-between their mentions, and merges the result into the cumulative `DialogueState`:
+The tracker repairs the spelling of a turn (`nlu.spelling`: "nxt tusday" reads as "next
+tuesday"), runs every registered extractor (`nlu.registry`) over it, resolves overlaps between
+their mentions, and merges the result into the cumulative `DialogueState`:
 
 - slot values replace earlier ones; a replaced value is recorded in `state.corrected`;
 - a value preceded by "not" ("not Lee, Patel") is dropped;
-- picking or accepting an offered option copies that option's slot values into the state;
+- a visit type and a specialty named by the same words ("teeth cleaning") are both kept;
+- a date problem ("yesterday") is reported only when the turn gives no usable date;
+- picking or accepting an offered option copies that option's slot values into the state, but a
+  turn that names a time or day the option does not have ("the 2:30 one") picks nothing;
 - a "yes" to a pending confirmation copies the confirmed values that are still missing.
+
+Mentions keep the patient's own words, even where spelling repair changed them.
 """
 
 from __future__ import annotations
@@ -16,16 +22,17 @@ import logging
 import re
 from typing import Iterable
 
+from assistant.engines.local.nlu import spelling
 from assistant.engines.local.nlu.base import Context, Mention, keep_longest
-from assistant.engines.local.nlu.choice import match_offered
+from assistant.engines.local.nlu.choice import conflicts, match_offered
 from assistant.engines.local.nlu.registry import EXTRACTORS
-from assistant.engines.local.state import DialogueState, Lexicon, SlotValue, SystemAct
+from assistant.engines.local.state import DateRange, DialogueState, Lexicon, SlotValue, SystemAct
 
 log = logging.getLogger(__name__)
 
 SLOT_KEYS = (
     "provider", "specialty", "appointment_type", "site", "city", "date", "time", "time_range",
-    "appointment", "cosmetic", "unisex",
+    "appointment", "cosmetic", "unisex", "earliest",
 )
 VALUE_KINDS = set(SLOT_KEYS) | {"choice", "problem:date"}
 NEGATED = re.compile(
@@ -47,6 +54,7 @@ class Tracker:
         self._lexicon = lexicon
         self._now = now
         self._state = DialogueState()
+        self._protected = spelling.protected_words(lexicon)
 
     @property
     def state(self) -> DialogueState:
@@ -62,10 +70,15 @@ class Tracker:
         state.affirm, state.choice = None, None
         state.corrected = set()
         state.requested = []
-        mentions = _resolve_overlaps(EXTRACTORS.run(user_text, Context(self._lexicon, self._now, system)))
+        repaired = spelling.repair(user_text, self._protected)
+        context = Context(self._lexicon, self._now, system, self._anchor(system))
+        found = [repaired.restore(m) for m in EXTRACTORS.run(repaired.text, context)]
+        mentions = _resolve_overlaps(found)
         mentions = [m for m in mentions if not (m.slot in SLOT_KEYS and NEGATED.search(user_text[: m.start]))]
 
         state.affirm = _first(mentions, "affirm")
+        state.stated_intent = _first(mentions, "intent")
+        state.language_hint = _first(mentions, "language") or state.language_hint
         state.requested = list(dict.fromkeys(m.value for m in mentions if m.slot == "requested"))
         self._apply_values(mentions)
         self._apply_choice(mentions, system)
@@ -80,13 +93,29 @@ class Tracker:
             self._state.corrected.add(slot)
         self._state.slots[slot] = SlotValue(value, text, self._state.turn)
 
+    def _anchor(self, system: SystemAct | None) -> dt.date | None:
+        """Return the date under discussion: the tracked date, else the first offered date."""
+        slot = self._state.slots.get("date")
+        if slot is not None and isinstance(slot.value, DateRange):
+            return slot.value.start
+        if slot is not None and isinstance(slot.value, dt.date):
+            return slot.value
+        for option in system.offered if system else ():
+            value = option.get("date")
+            if isinstance(value, dt.date):
+                return value.date() if isinstance(value, dt.datetime) else value
+        return None
+
     def _apply_values(self, mentions: list[Mention]) -> None:
+        gives_date = any(m.slot == "date" for m in mentions)
         for item in mentions:
             if item.slot in SLOT_KEYS:
                 self._set_slot(item.slot, item.value, item.text)
             elif item.slot.startswith("problem:"):
-                self._state.problems[item.slot.split(":", 1)[1]] = item.value
-        if any(m.slot == "date" for m in mentions) and not any(m.slot == "problem:date" for m in mentions):
+                slot = item.slot.split(":", 1)[1]
+                if not (slot == "date" and gives_date):
+                    self._state.problems[slot] = item.value
+        if gives_date:
             self._state.problems.pop("date", None)
 
     def _apply_choice(self, mentions: list[Mention], system: SystemAct | None) -> None:
@@ -95,7 +124,7 @@ class Tracker:
         choice = _first(mentions, "choice")
         if choice is None:
             choice = match_offered(mentions, system.offered)
-        if choice is None and len(system.offered) == 1 and _accepts(mentions):
+        if choice is None and len(system.offered) == 1 and _accepts(mentions) and not conflicts(system.offered[0], mentions):
             choice = 0
         if choice is None:
             return
@@ -113,8 +142,8 @@ class Tracker:
                 self._set_slot(slot, value, _text_of(value))
 
     def _apply_intent(self, mentions: list[Mention], system: SystemAct | None) -> None:
-        """Set the intent the turn states; else one confirmed with a yes; else continue the
-        assistant's task; else "find" when the patient names a specialty."""
+        """Set the intent the turn states, else one confirmed with a yes, else the assistant's
+        task. A first turn that only names a specialty or a visit type means "find"."""
         state = self._state
         intent = None
         if system and system.confirming and state.affirm is True:
@@ -123,7 +152,7 @@ class Tracker:
             intent = _first(mentions, "intent")
         if intent is None and system and system.intent and state.intent in (None, "find"):
             intent = system.intent
-        if intent is None and state.intent is None and _first(mentions, "specialty"):
+        if intent is None and state.intent is None and (_first(mentions, "specialty") or _first(mentions, "appointment_type")):
             intent = "find"
         if intent is not None:
             state.intent = intent
@@ -149,13 +178,22 @@ def _accepts(mentions: list[Mention]) -> bool:
 def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping value mentions; turn-level mentions are all kept.
 
-    A choice by position wins over a date at the same words ("the second" after an offer).
+    A choice by position wins over a date at the same words ("the second" after an offer). A
+    specialty within a visit type's words ("teeth cleaning") is kept alongside the type.
     """
     values = [m for m in mentions if m.slot in VALUE_KINDS]
     choices = [m for m in values if m.slot == "choice"]
     values = [m for m in values if m.slot == "choice" or not any(m.overlaps(c) for c in choices)]
+    types = [m for m in values if m.slot == "appointment_type"]
+    named_by_type = [m for m in values if m.slot == "specialty" and any(_within(m, t) for t in types)]
+    kept = keep_longest(m for m in values if m not in named_by_type)
+    kept += [m for m in named_by_type if any(_within(m, t) for t in kept if t.slot == "appointment_type")]
     others = [m for m in mentions if m.slot not in VALUE_KINDS]
-    return sorted(keep_longest(values) + others, key=lambda m: m.start)
+    return sorted(kept + others, key=lambda m: m.start)
+
+
+def _within(inner: Mention, outer: Mention) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _text_of(value: object) -> str:

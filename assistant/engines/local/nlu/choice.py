@@ -19,6 +19,8 @@ ORDINAL = compile_pattern(r"""
     |(?:option|number|no\.?|\#|choice|slot)\s*(?P<digit>\d)
 """)
 BARE_NUMBER = re.compile(r"^\s*(?:#\s*)?(?P<digit>[1-9])\s*[.!]?\s*$")
+# "The first week of June", "the first available": an ordinal followed by these is no pick.
+NOT_A_PICK = re.compile(r"\s*(?:of\b|week|day|available|possible|opening|thing|time\s+(?:i|you|we))", re.IGNORECASE)
 POSITION = {"last": -1, "final": -1, "latter": -1, "former": 0, "1st": 0, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4, "6th": 5}
 
 
@@ -41,7 +43,7 @@ def extract_choice(text: str, context: Context) -> list[Mention]:
         return []
     match = BARE_NUMBER.match(text)
     if match is None:
-        match = next((m for m in ORDINAL.finditer(text) if not text[m.end():].lstrip().startswith("of")), None)
+        match = next((m for m in ORDINAL.finditer(text) if not NOT_A_PICK.match(text, m.end())), None)
     if match is None:
         return []
     index = _index(match, count)
@@ -77,10 +79,47 @@ def _mentions_surname(text: str, name: str) -> bool:
     return bool(spoken) and spoken[-1] == fuzzy.normalize(name).split()[-1]
 
 
-def match_offered(mentions: list[Mention], offered: tuple[dict, ...]) -> int | None:
-    """Return the index of the only offered option that a mentioned value identifies, if any."""
+def _option_time(option: dict) -> dt.time | None:
+    for value in option.values():
+        if isinstance(value, dt.datetime):
+            return value.time().replace(tzinfo=None)
+        if isinstance(value, dt.time):
+            return value
+    return None
+
+
+def _option_day(option: dict) -> dt.date | None:
+    for value in option.values():
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+    return None
+
+
+def conflicts(option: dict, mentions: list[Mention]) -> bool:
+    """Tell whether the turn names a clock time or a day that the option does not have.
+
+    "The 2:30 one" when the option is at 9:00 conflicts, so the turn asks for a new time instead
+    of picking it. Options whose values are text (open vocabulary) never conflict.
+    """
+    time, day = _option_time(option), _option_day(option)
     for item in mentions:
-        hits = [i for i, option in enumerate(offered) if _option_matches(option, item)]
+        if item.slot == "time" and time is not None and item.value != time:
+            return True
+        if item.slot == "date" and day is not None and isinstance(item.value, dt.date) and not _same_day(day, item):
+            return True
+    return False
+
+
+def match_offered(mentions: list[Mention], offered: tuple[dict, ...]) -> int | None:
+    """Return the index of the only offered option that a mentioned value identifies, if any.
+
+    An option that `conflicts` with the turn is never identified.
+    """
+    candidates = [i for i, option in enumerate(offered) if not conflicts(option, mentions)]
+    for item in mentions:
+        hits = [i for i in candidates if _option_matches(offered[i], item)]
         if len(hits) == 1:
             return hits[0]
     return None

@@ -24,8 +24,14 @@ INTENTS = [
         |different\s+(?:day|time)\s+for\s+my
     """)),
     ("list", compile_pattern(r"""
-        what\s+appointments|(?:my|any)\s+(?:upcoming\s+|existing\s+|current\s+)?appointments
-        |when\s+is\s+my\s+(?:next\s+)?(?:appointment|visit)|list\s+(?:my|all)|do\s+i\s+have\s+(?:an?\s+|any\s+)?appointments?
+        what\s+appointments|(?:my|any)\s+(?:upcoming\s+|existing\s+|current\s+|next\s+)?(?:appointments|bookings)
+        |when\s+is\s+my\s+(?:next\s+)?(?:appointment|visit)|my\s+next\s+(?:appointment|visit)|list\s+(?:my|all)
+        |do\s+i\s+have\s+(?:an?\s+|any\s+)?appointments?
+        |what\s+do\s+i\s+have(?:\s+(?:now|booked|scheduled|coming\s+up|on\s+the\s+books))?(?!\s+(?:to|available))
+        |do\s+i\s+have\s+(?:anything|something)(?:\s+(?:booked|scheduled|coming\s+up|on\s+the\s+books))?
+        |what(?:'s|\s+is)\s+(?:booked|scheduled)\s+for\s+me|am\s+i\s+(?:booked|scheduled)(?!\s+(?:for|with|in|at|on))
+        |(?:show|see|check)\s+(?:me\s+)?my\s+(?:appointments?|bookings?|schedule)
+        |what(?:'s|\s+is)\s+on\s+my\s+(?:schedule|calendar)
     """)),
     ("book", compile_pattern(r"""
         book\w*|schedul\w*|make\s+(?:an?|the|my)\s+(?:\w+\s+)?(?:appointment|booking|reservation)|reserve

@@ -13,10 +13,11 @@ from assistant.engines.local.nlu.base import EXTRACTORS, Context, Mention, compi
 
 REQUESTS = {
     "address": r"address|where\s+(?:is|are)\s+(?:it|they|he|she|the\s+\w+|that)(?:\s+\w+)?|located|location|where\s+(?:exactly|is\s+that)|street|directions",
-    "phone_number": r"phone(?:\s+number)?|contact\s+(?:number|info\w*|details)|(?:telephone|cell)\s+number|number\s+to\s+call|how\s+(?:can|do)\s+i\s+(?:call|reach|contact)",
+    "phone_number": r"(?:phone|telephone)(?:\s+(?:number|no\.?|\#))?|contact\s+(?:number|info\w*|details)|(?:telephone|cell)\s+number|number\s+to\s+call|how\s+(?:can|do)\s+i\s+(?:call|reach|contact)",
     "rating": r"ratings?|rated|reviews?|how\s+good|stars?",
     "duration": r"how\s+long\s+(?:is|will|does)|duration",
     "cost": r"cost|price|how\s+much|fee",
+    "hours": r"(?<!\d\s)(?<!\d)(?:opening\s+|office\s+|business\s+|clinic\s+|your\s+|their\s+|the\s+)?hours|opening\s+times|when\s+(?:are|is)\s+(?:you|it|they|the\s+\w+(?:\s+\w+)?)\s+open|what\s+time\s+do\s+(?:you|they)\s+(?:open|close)|open\s+(?:on\s+)?(?:weekends|saturdays?|sundays?|today|late)",
     "insurance": r"insurance|accept\s+my\s+plan|in[\s-]network",
 }
 FEATURES = {
@@ -24,7 +25,7 @@ FEATURES = {
     "unisex": r"unisex|unixes|(?:for\s+)?(?:both\s+)?men\s+and\s+women|gender[\s-]neutral",
 }
 QUESTION = re.compile(
-    r"\?|^\s*(?:what|where|how|which|who|is|are|do|does|can|could|would|will|tell|give|i\s+need\s+their|i'?d\s+like\s+to\s+know)\b"
+    r"\?|^\s*(?:what|whats|where|how|which|who|is|are|do|does|can|could|would|will|tell|give|i\s+need\s+their|i'?d\s+like\s+to\s+know)\b"
     r"|\b(?:what|where|how)\s+(?:is|are|about)\b|\bdo\s+(?:they|you)\b|\bdoes\s+(?:it|he|she)\b|\bis\s+(?:it|that|this|he|she)\b|\bare\s+they\b",
     re.IGNORECASE,
 )
