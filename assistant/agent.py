@@ -51,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 AGENT_STEP_LIMIT = 16
 PromptObserver = Callable[[list[BaseMessage]], None]
+# Observers of every engine prompt in this process, whichever service sends it; the test suite
+# registers one that fails any test whose prompts carry a seeded patient's identifiers.
+PROCESS_PROMPT_OBSERVERS: list[PromptObserver] = []
 HandoffListener = Callable[[str, dict], None]
 
 
@@ -266,7 +269,7 @@ class ChatService:
         return TurnResult(reply=_last_reply(state["messages"]), tool_calls=context.records, handoff=conversation.tools.handoff)
 
     def _observe_prompt(self, messages: list[BaseMessage]) -> None:
-        for observer in self.prompt_observers:
+        for observer in [*PROCESS_PROMPT_OBSERVERS, *self.prompt_observers]:
             observer(messages)
 
     def _apply_confirmation(self, conversation: Conversation, text: str, lexicon: Lexicon) -> None:

@@ -6,5 +6,6 @@ pytest_plugins = [
     "tests.fixtures.egress",
     "tests.fixtures.web",
     "tests.fixtures.redis",
+    "tests.fixtures.prompt_guard",
     "tests.fixtures.compliance",
 ]
