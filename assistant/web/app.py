@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from assistant.agent import ChatService
+from assistant.web.compliance_api import install_compliance
 from assistant.conversation import ChatError, InvalidMessage
 from assistant.handoff.broadcast import Broadcaster, build_broadcaster
 from assistant.handoff.service import HandoffService
@@ -78,6 +79,7 @@ def create_web_app(service: ChatService, scheduling_app: FastAPI | None = None,
     """
     app = FastAPI(title="Clinic scheduling assistant", version="0.1.0")
     app.state.chat = service
+    install_compliance(app, service.audit_log, lambda: service.api_url)
     broadcaster = broadcaster or build_broadcaster(service.settings.redis_url)
     handoff = HandoffService(service.store, broadcaster, lambda: service.api_url)
     service.handoff_listeners.append(broadcaster.publish)
