@@ -68,7 +68,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
-    """Run the job against SCHEDULING_API_URL, or an in-process API; exit 0, or 2 on errors."""
+    """Run the job against SCHEDULING_API_URL, or an in-process API.
+
+    Exits 0 when every due reminder was sent, 1 when some failed (they are retried on a later
+    run), and 2 when SMS_CHANNEL_SECRET is missing.
+    """
     from assistant.channels.sms.outbox import Outbox
     from assistant.channels.sms.providers import build_provider
     from assistant.runtime import build_runtime

@@ -67,7 +67,7 @@ class SmsChannel:
         return self.sender.outbox
 
     def handle_inbound(self, text: InboundText) -> None:
-        """Process one text; never raises, so a webhook's background task cannot fail loudly."""
+        """Process one text; log every error (type and message id only) instead of raising it."""
         phone = normalize_phone(text.sender)
         if phone is None:
             logger.info("Dropped a text from an unusable number", extra={"message_sid": text.message_sid})
@@ -79,6 +79,10 @@ class SmsChannel:
             self._try_reply(phone, "sms_try_later", self.sessions.load(phone).language)
         except SmsSendError as exc:
             logger.error("SMS reply could not be sent: %s", exc.code, extra={"message_sid": text.message_sid})
+        except Exception as exc:  # noqa: BLE001 - a background task has no caller to report to
+            # Only the type is logged, because exception text may quote the patient's message.
+            logger.error("SMS turn failed unexpectedly: %s", type(exc).__name__,
+                         extra={"message_sid": text.message_sid})
 
     def reply(self, phone: str, session: SmsSession, key: str, kind: str = "reply", **fields) -> None:
         """Send template `key` in the session's language, with the clinic's details available."""
@@ -132,7 +136,7 @@ class SmsChannel:
         self.reply(phone, session, "sms_wrong_number")
 
     def _identify(self, phone: str, session: SmsSession, body: str) -> None:
-        """Verify the texter, or ask for the details; never say whether the number is known."""
+        """Verify the texter, or ask for the details; replies are the same for known and unknown numbers."""
         if session.stage == "new" and looks_spanish(body):
             session.language = "es"
         action = reminder_reply(body)
