@@ -57,8 +57,8 @@ def test_file_stream_has_no_phi(audit_url, data_dir):
 
     text = path.read_text(encoding="utf-8")
     lines = [json.loads(line) for line in text.splitlines()]
-    assert len(lines) == 4 * 6
-    assert [line["seq"] for line in lines] == list(range(1, 25))
+    assert len(lines) == len(PATIENTS) * 6
+    assert [line["seq"] for line in lines] == list(range(1, len(lines) + 1))
     for identifier in _identifiers():
         assert identifier not in text, identifier
     assert {"event_type", "outcome", "record_hash", "prev_hash", "patient_id"} <= set(lines[0])
@@ -74,7 +74,7 @@ def test_stdout_stream_has_no_phi(audit_url, data_dir, capsys):
     log.engine.dispose()
 
     output = capsys.readouterr().out
-    assert len(output.splitlines()) == 24
+    assert len(output.splitlines()) == len(PATIENTS) * 6
     for identifier in _identifiers():
         assert identifier not in output, identifier
 
@@ -87,7 +87,7 @@ def test_syslog_sends_rfc5424_over_udp(audit_url, data_dir):
     log = build_log(audit_url, data_dir, sinks=[sink])
     try:
         _turns_with_phi(log)
-        messages = [receiver.recv(65535) for _ in range(24)]
+        messages = [receiver.recv(65535) for _ in range(len(PATIENTS) * 6)]
     finally:
         sink.close()
         receiver.close()
