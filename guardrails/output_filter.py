@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from guardrails.context import DirectoryContext, PatientContext
 from guardrails.detector import PhiDetector
 from guardrails.sensitive_terms import PHRASE_RE, RESIDUAL_RE, TERM_RE
+from guardrails.recognizers.vocabulary import TEMPLATE_WORDS
 from guardrails.spans import replace_spans
 from guardrails.templates import render
 
@@ -50,7 +51,11 @@ class OutputFilter:
 
     def filter(self, text: str, patient: PatientContext, channel: str) -> OutputVerdict:
         """Redact or block another person's PHI; on ``sms`` also strip clinical details."""
-        spans = [span for span in self.detector.detect(text, patient) if span.source != "patient"]
+        spans = [
+            span
+            for span in self.detector.detect(text, patient)
+            if span.source != "patient" and not _template_wording(text, span)
+        ]
         reasons = sorted({f"foreign_phi:{span.label}" for span in spans})
         if any(span.label in BLOCKING_LABELS for span in spans) or len(spans) > MAX_REDACTIONS:
             logger.warning("output blocked: %s", reasons)
@@ -80,3 +85,11 @@ class OutputFilter:
         text = re.sub(r"[ \t]{2,}", " ", text)
         text = re.sub(r"[ \t]+([,.!?;:])", r"\1", text)
         return text, text != original
+
+
+def _template_wording(text: str, span) -> bool:
+    """Tell whether a PERSON span is only words of the product's own templates ("Disculpe")."""
+    if span.label != "PERSON":
+        return False
+    words = re.findall(r"[^\W\d_]+", text[span.start : span.end].lower())
+    return bool(words) and all(word in TEMPLATE_WORDS for word in words)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 from spacy.lang.en.stop_words import STOP_WORDS
 
 _SCHEDULING_WORDS = """
@@ -37,7 +41,20 @@ AMBIGUOUS_GIVEN_NAMES = frozenset(
     """.split()
 )
 
-COMMON_WORDS = frozenset(STOP_WORDS) | frozenset(_SCHEDULING_WORDS) | frozenset({"i", "im", "u", "ur"})
+# Spanish-speaking patients write in Spanish; the English NER model tags such sentences as PERSON.
+_SPANISH_SCHEDULING_WORDS = """
+hola buenos buenas dias días tardes noches gracias favor porfa necesito necesita quiero quisiera
+puedo puede podria podría cita citas turno consulta revisión revision chequeo examen limpieza
+programar agendar reservar cambiar reprogramar mover cancelar anular confirmar lunes martes
+miércoles miercoles jueves viernes sábado sabado domingo hoy mañana manana tarde noche semana mes
+próximo proximo próxima proxima siguiente primera primero segunda segundo hora horas doctor doctora
+médico medico clínica clinica disponible sí si ayuda persona alguien hablar
+el la los las un una unos unas de del al y o que en para por con sin mi mis su sus tu tus es soy
+estoy está esta este esto eso ese aquí ahí me te se le lo nos les como cuando donde qué cuál quién
+muy más menos ya también pero porque tengo tiene hay
+""".split()
+
+
 
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "md", "phd", "esq"})
 NAME_PARTICLES = frozenset(
@@ -45,3 +62,32 @@ NAME_PARTICLES = frozenset(
      "binti", "ibn", "al", "el", "mac", "st", "ter"}
 )
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "sir", "madam"})
+
+
+def _template_words() -> frozenset[str]:
+    """Return the words of the product's own patient-facing templates in languages other than English.
+
+    Replies are built from these templates, and the output filter must not read a word such as
+    the Spanish "Disculpe" as a person's name.
+    """
+    words: set[str] = set()
+    for path in sorted(PATIENT_TEMPLATES.glob("*/*.json")):
+        if path.parent.name == "en":
+            continue
+        for template in json.loads(path.read_text(encoding="utf-8")).values():
+            plain = re.sub(r"\{[^}]*\}", " ", template)
+            words.update(word.lower() for word in re.findall(r"[^\W\d_]+", plain))
+    return frozenset(words)
+
+
+PATIENT_TEMPLATES = Path(__file__).resolve().parents[2] / "prompts" / "patient"
+
+# Words of the product's own non-English templates. They are not part of COMMON_WORDS, because
+# real surnames are everyday words too ("Ejemplo", "Cruz"); only the output filter uses them.
+TEMPLATE_WORDS = frozenset(word for word in _template_words() if len(word) > 2)
+
+_OTHER_LANGUAGE_WORDS = frozenset(word for word in _SPANISH_SCHEDULING_WORDS if word not in NAME_PARTICLES)
+
+COMMON_WORDS = (
+    frozenset(STOP_WORDS) | frozenset(_SCHEDULING_WORDS) | _OTHER_LANGUAGE_WORDS | frozenset({"i", "im", "u", "ur"})
+)
