@@ -35,10 +35,24 @@ def cmd_serve(args: argparse.Namespace, settings: AssistantSettings) -> int:
     runtime.seed_if_empty()
     host, port = args.host or settings.host, args.port if args.port is not None else settings.port
     api_url = settings.scheduling_api_url or f"http://{_loopback(host)}:{port}{SCHEDULING_PREFIX}"
-    app = create_web_app(runtime.chat_service(api_url), create_app(runtime.scheduling))
+    service = runtime.chat_service(api_url)
+    app = create_web_app(service, create_app(runtime.scheduling))
+    _install_sms_if_configured(app, service)
     print(f"serving the chat page at http://{host}:{port}/, API docs at /docs and {SCHEDULING_PREFIX}/docs", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="info")
     return 0
+
+
+def _install_sms_if_configured(app, service) -> None:
+    """Add the Twilio webhook when SMS_CHANNEL_SECRET is set; SMS is off otherwise."""
+    from assistant.channels.sms import SmsChannelSettings, install_sms
+
+    sms_settings = SmsChannelSettings()
+    if sms_settings.channel_secret is None:
+        logger.info("SMS_CHANNEL_SECRET is unset, so the SMS channel is off")
+        return
+    install_sms(app, service, settings=sms_settings)
+    logger.info("the SMS channel is on")
 
 
 def cmd_chat(args: argparse.Namespace, settings: AssistantSettings) -> int:
@@ -123,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cli.configure(audit)
     retention = commands.add_parser("retention", help="apply the retention policy: delete or crypto-shred expired data")
     audit_cli.configure_retention(retention)
+
+    from assistant.channels.sms import reminders
+
+    reminders.configure(commands.add_parser("reminders", help="send due appointment reminders by SMS"))
 
     seed = commands.add_parser("seed-demo", help="create the synthetic demo clinic if it is missing")
     seed.add_argument("--json", action="store_true", help="print the demo patients as JSON")

@@ -32,6 +32,11 @@ def _catalogue(language: str) -> dict[str, str]:
     return entries
 
 
+def has_language(language: str) -> bool:
+    """Tell whether patient templates exist for `language`."""
+    return bool(_catalogue(language))
+
+
 def render(key: str, language: str = DEFAULT_LANGUAGE, **fields: object) -> str:
     """Render patient-facing template `key` in `language`, falling back to English."""
     template = _catalogue(language).get(key) or _catalogue(DEFAULT_LANGUAGE).get(key)

@@ -98,7 +98,7 @@ def free_port() -> int:
 
 def test_serve_answers_page_and_docs(tmp_path):
     port = free_port()
-    env = {**os.environ, "CLINIC_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "CLINIC_DATA_DIR": str(tmp_path), "SMS_CHANNEL_SECRET": "s" * 40}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     process = subprocess.Popen(
@@ -121,6 +121,10 @@ def test_serve_answers_page_and_docs(tmp_path):
         assert httpx.get(base + "/docs").status_code == 200
         assert httpx.get(base + "/scheduling/docs").status_code == 200
         assert "/v1/slots" in httpx.get(base + "/scheduling/openapi.json").json()["paths"]
+        assert httpx.get(base + "/staff").status_code == 200
+        assert httpx.get(base + "/compliance").status_code == 200
+        unsigned = httpx.post(base + "/sms/twilio/inbound", data={"From": "+15555550100", "Body": "hi", "MessageSid": "SM1"})
+        assert unsigned.status_code == 403
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -25,6 +25,8 @@ class Act:
     patient is working towards and `target` the appointment it changes. `misunderstood` counts
     consecutive turns the engine could not act on. `criteria` holds the new date and time a
     patient gave while asking to reschedule, used once the appointment is known.
+    `search_from_turn` is the turn of the patient's latest new request; searches use only slot
+    values given from that turn on.
     """
 
     offered: list[dict] = field(default_factory=list)
@@ -34,6 +36,7 @@ class Act:
     requested: list[str] = field(default_factory=list)
     misunderstood: int = 0
     criteria: dict | None = None
+    search_from_turn: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -19,12 +19,11 @@ from pydantic import ConfigDict
 
 from assistant.engines.local.act import ACT_KEY, Act
 from assistant.engines.local.moves import Move
-from assistant.engines.local.nlu.base import Context
-from assistant.engines.local.nlu.intents import extract_intents
 from assistant.engines.local.policy import TurnView, decide
 from assistant.engines.local.replies import respond_to_tool
 from assistant.engines.local.state import DialogueState, Lexicon
 from assistant.engines.local.tracker import Tracker
+from prompts.templates import has_language
 
 
 class LocalChatModel(BaseChatModel):
@@ -63,9 +62,8 @@ class LocalChatModel(BaseChatModel):
             name, args, result = tool_results[-1]
             move = respond_to_tool(name, args, result, act, self.language)
         else:
-            stated = extract_intents(text, Context(self.lexicon, self.now))
-            stated_intent = stated[0].value if stated else None
-            view = TurnView(text, state, previous_intent, act, self.lexicon, self.language, stated_intent)
+            language = reply_language(state.language_hint, self.language)
+            view = TurnView(text, state, previous_intent, act, self.lexicon, language, state.stated_intent)
             move = decide(view)
         message = self._to_message(move, turn=state.turn, step=len(tool_results))
         return ChatResult(generations=[ChatGeneration(message=message)])
@@ -101,6 +99,11 @@ class LocalChatModel(BaseChatModel):
             return AIMessage(content=f"(The {move.tool} tool is not available.)", additional_kwargs=kwargs)
         call = {"name": move.tool, "args": move.args or {}, "id": f"call_{turn}_{step}", "type": "tool_call"}
         return AIMessage(content="", tool_calls=[call], additional_kwargs=kwargs)
+
+
+def reply_language(hint: str | None, preferred: str) -> str:
+    """Answer in the language the patient writes in when there are templates for it."""
+    return hint if hint and has_language(hint) else preferred
 
 
 def _text_of(message: BaseMessage) -> str:

@@ -18,7 +18,9 @@ from assistant.engines.local.replies import choose_appointment, reschedule_searc
 from assistant.engines.local.state import DateRange, DialogueState, Lexicon, TimeRange
 from prompts.templates import render
 
-SEARCH_SLOTS = ("provider", "specialty", "appointment_type", "site", "city", "date", "time", "time_range")
+SEARCH_SLOTS = ("provider", "specialty", "appointment_type", "site", "city", "date", "time", "time_range", "earliest")
+# The scheduling API searches at most 62 days at once.
+MAX_SEARCH_DAYS = 62
 TIME_WINDOW = dt.timedelta(minutes=60)
 MISUNDERSTOOD_LIMIT = 2
 CLOSING = re.compile(r"^\W*(thanks?( you)?|thank u|thx|ty|bye|goodbye|that'?s all|nothing else|all set)\b", re.IGNORECASE)
@@ -151,7 +153,12 @@ def search(view: TurnView) -> Move | None:
         act.target = _target_hint(view, with_date=act.goal == "cancel")
         act.criteria = fresh_search_args(view) if act.goal == "reschedule" else None
         return tool_call("list_appointments", {}, act)
-    args = search_args(view)
+    # A new request ("I need a checkup next Tuesday") starts from what it says; another kind of
+    # visit is usually with another provider. A correction ("make it Friday") keeps the rest.
+    new_kind = {"appointment_type", "specialty"} & view.fresh and "provider" not in view.fresh
+    if view.state.stated_intent in ("find", "book") or new_kind:
+        act.search_from_turn = view.state.turn
+    args = search_args(view, since_turn=act.search_from_turn)
     if not args:
         return reply(render("ask_criteria", view.language), act)
     act.goal = "book"
@@ -167,7 +174,8 @@ def site_question(view: TurnView) -> Move | None:
         lines = [render("site_info", view.language, name=site["name"], address=site.get("address", "")) for site in view.lexicon.sites]
         return reply("\n".join(lines) or render("ask_what", view.language), view.act)
     site = sites[0]
-    return reply(render("site_info", view.language, name=site["name"], address=site.get("address", "")), view.act)
+    key = "site_hours" if "hours" in view.state.requested else "site_info"
+    return reply(render(key, view.language, name=site["name"], address=site.get("address", "")), view.act)
 
 
 def _sites_named(view: TurnView) -> list[dict]:
@@ -222,9 +230,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def search_args(view: TurnView) -> dict:
-    """Translate the tracked slots into find_slots arguments."""
-    slots = view.state.slots
+def search_args(view: TurnView, since_turn: int = 0) -> dict:
+    """Translate the slots tracked since `since_turn` into find_slots arguments."""
+    slots = {name: value for name, value in view.state.slots.items() if value.turn >= since_turn}
     args: dict = {}
     for name in ("provider", "specialty", "appointment_type", "site"):
         if name in slots and not isinstance(slots[name].value, tuple):
@@ -251,7 +259,8 @@ def _date_args(slot) -> dict:
     if slot is None:
         return {}
     if isinstance(slot.value, DateRange):
-        return {"date_from": slot.value.start.isoformat(), "date_to": slot.value.end.isoformat()}
+        end = min(slot.value.end, slot.value.start + dt.timedelta(days=MAX_SEARCH_DAYS - 1))
+        return {"date_from": slot.value.start.isoformat(), "date_to": end.isoformat()}
     if isinstance(slot.value, dt.date):
         return {"date_from": slot.value.isoformat(), "date_to": slot.value.isoformat()}
     return {}
