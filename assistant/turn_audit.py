@@ -47,4 +47,5 @@ def turn_auditor(
         engine=engine,
         model=model if engine != "local" else LOCAL_MODEL_NAME,
         prompt_version=prompt_version,
+        tenant=str(patient["organization_id"]) if patient.get("organization_id") is not None else None,
     )

@@ -90,6 +90,7 @@ class PatientOut(BaseModel):
     """The signed-in patient's record."""
 
     id: int
+    organization_id: int
     first_name: str
     last_name: str
     date_of_birth: dt.date
