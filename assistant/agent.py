@@ -170,7 +170,7 @@ class ChatService:
         except ApiError as exc:
             raise ServiceUnavailable("the scheduling service is unavailable; please try again shortly") from exc
         guard = guardrails_for(directory_context(directory))
-        who = patient_context(patient, conversation.channel)
+        who = patient_context(patient, conversation.channel, conversation.language)
         verdict = guard.screen_input(text, who)
         audit.input_decision(verdict)
         if verdict.action != "allow":

@@ -38,7 +38,7 @@ def directory_context(directory: dict) -> DirectoryContext:
     )
 
 
-def patient_context(patient: dict, channel: str) -> PatientContext:
+def patient_context(patient: dict, channel: str, language: str = "en") -> PatientContext:
     return PatientContext(
         patient_id=str(patient["id"]),
         first_name=patient["first_name"],
@@ -47,6 +47,7 @@ def patient_context(patient: dict, channel: str) -> PatientContext:
         phone=patient["phone"],
         email=patient["email"],
         channel=channel,
+        language=language,
     )
 
 

@@ -10,6 +10,7 @@ class PatientContext:
     """The authenticated patient, as returned by ``GET /v1/patients/me``.
 
     ``date_of_birth`` is ``YYYY-MM-DD``. ``channel`` is ``"web"``, ``"sms"`` or ``"cli"``.
+    ``language`` is the conversation's language, which the rails' replies are written in.
     """
 
     patient_id: str
@@ -19,6 +20,7 @@ class PatientContext:
     phone: str
     email: str
     channel: str = "web"
+    language: str = "en"
 
 
 @dataclass(frozen=True)

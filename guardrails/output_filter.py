@@ -59,7 +59,7 @@ class OutputFilter:
         reasons = sorted({f"foreign_phi:{span.label}" for span in spans})
         if any(span.label in BLOCKING_LABELS for span in spans) or len(spans) > MAX_REDACTIONS:
             logger.warning("output blocked: %s", reasons)
-            return OutputVerdict(render("output_blocked"), True, False, reasons, True)
+            return OutputVerdict(render("output_blocked", patient.language), True, False, reasons, True)
         redacted = bool(spans)
         text = replace_spans(text, spans, lambda span: REDACTION)
         if channel == "sms":
@@ -70,7 +70,8 @@ class OutputFilter:
             if RESIDUAL_RE.search(text):
                 reasons.append("sms_clinical_content")
                 return OutputVerdict(
-                    render("sms_details_in_portal", portal_link=self.portal_link), True, redacted, reasons, False
+                    render("sms_details_in_portal", patient.language, portal_link=self.portal_link),
+                    True, redacted, reasons, False,
                 )
         if redacted:
             logger.info("output redacted: %s", reasons)

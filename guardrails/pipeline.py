@@ -73,7 +73,7 @@ class Guardrails:
                 continue
             finding = {"rail": rail.name, "rules": list(hit.rules), "score": round(hit.score, 3)}
             logger.info("input rail %s matched: %s", rail.name, finding["rules"])
-            return InputVerdict(hit.action, render(hit.template), hit.handoff_priority, [finding])
+            return InputVerdict(hit.action, render(hit.template, patient.language), hit.handoff_priority, [finding])
         return InputVerdict("allow", None, None, [])
 
     def deidentify(self, text: str, patient: PatientContext, vault: PseudonymVault) -> Deidentified:

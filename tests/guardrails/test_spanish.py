@@ -45,3 +45,14 @@ def test_foreign_name_in_reply_still_redacted(guardrails):
     verdict = guardrails.filter_output("Le escribe Rosa Cruz sobre su cita", PATIENT, "web")
 
     assert "Rosa Cruz" not in verdict.text
+
+
+def test_rail_reply_follows_patient_language(guardrails):
+    spanish = PatientContext("p-es", "Lucia", "Ramirez", "1979-06-02", "(303) 555-0140", "l@example.com", "web", "es")
+
+    english_reply = guardrails.screen_input("I have crushing chest pain", PATIENT).reply
+    spanish_reply = guardrails.screen_input("I have crushing chest pain", spanish).reply
+
+    assert "911" in english_reply
+    assert "911" in spanish_reply
+    assert spanish_reply != english_reply
