@@ -58,6 +58,11 @@ class HandoffService:
         with self.client(token) as client:
             return _checked(client.session(), roles)
 
+    def staff_member(self, token: str):
+        """Return the caller's staff identity; raise the same errors as the queue for other roles."""
+        with self.client(token) as client:
+            return _checked(client.session(), ACTION_ROLES)
+
     def queue(self, token: str) -> dict:
         """Return open escalations and the caller's claimed ones, urgent first, then oldest first."""
         with self.client(token) as client:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path as PathParam, Request
+from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
 from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +23,7 @@ from assistant.handoff.broadcast import Subscription, SubscriptionClosed
 from assistant.handoff.service import ACTION_ROLES, HandoffService
 from assistant.handoff.turns import STAFF_CHANNEL
 from scheduling.auth.deps import SESSION_COOKIE
+from scheduling.events import emit
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,23 @@ def staff_router(handoff: HandoffService, static_dir: Path) -> APIRouter:
     def reply(conversation_id: ConversationId, body: StaffReplyIn, token: BearerToken) -> dict:
         """Send a message to the patient in the same chat; only the claimer may."""
         return handoff.reply(token, conversation_id, body.text)
+
+    @router.get("/api/staff/sms-outbox", tags=["staff"])
+    def sms_outbox(request: Request, token: BearerToken, limit: int = Query(50, ge=1, le=500)) -> dict:
+        """Return the newest texts the SMS channel sent, for staff who work the queue.
+
+        With the local provider this outbox is the only place the texts can be read. Front desk
+        sees the phone number's last four digits only.
+        """
+        staff = handoff.staff_member(token)
+        channel = getattr(request.app.state, "sms", None)
+        if channel is None:
+            return {"enabled": False, "messages": []}
+        sent = [message.to_json() for message in channel.outbox.messages()][-limit:][::-1]
+        if staff.role == "front_desk":
+            sent = [{**message, "to": "***-" + message["to"][-4:]} for message in sent]
+        emit("handoff.sms_outbox_viewed", staff_id=staff.account_id, role=staff.role, count=len(sent))
+        return {"enabled": True, "messages": sent}
 
     @router.get("/api/staff/events", tags=["staff"])
     def events(request: Request, token: BearerToken) -> StreamingResponse:

@@ -25,6 +25,24 @@ function openConsole() {
   show($("console"), true);
   connectEvents();
   loadQueue();
+  loadOutbox();
+}
+
+// Texts the SMS channel sent; the panel stays hidden when SMS is off.
+async function loadOutbox() {
+  try {
+    const data = await request("GET", "/api/staff/sms-outbox");
+    show($("outbox-panel"), data.enabled);
+    const items = data.messages.map((message) => {
+      const item = document.createElement("li");
+      item.textContent = `${message.created_at} to ${message.to} (${message.kind}, ${message.status}): ${message.body}`;
+      return item;
+    });
+    $("outbox").replaceChildren(...items);
+    showError($("outbox-error"), "");
+  } catch (error) {
+    handleError(error, $("outbox-error"));
+  }
 }
 
 function closeConsole() {
@@ -47,7 +65,7 @@ function connectEvents() {
     $("live-status").textContent = "Live updates on";
     $("live-status").classList.add("on");
   });
-  source.addEventListener("queue", () => loadQueue());
+  source.addEventListener("queue", () => { loadQueue(); loadOutbox(); });
   source.addEventListener("conversation", (event) => {
     const data = JSON.parse(event.data || "{}");
     if (consoleState.current && data.conversation_id === consoleState.current.conversation_id) loadTranscript();
@@ -198,3 +216,4 @@ async function closeEscalation(action, body) {
 $("reply-form").addEventListener("submit", sendReply);
 $("hand-back").addEventListener("click", () => closeEscalation("hand-back", {}));
 $("resolve").addEventListener("click", () => closeEscalation("resolve", { outcome: $("outcome").value }));
+$("outbox-refresh").addEventListener("click", () => loadOutbox());
