@@ -96,12 +96,15 @@ def staff_router(handoff: HandoffService, static_dir: Path) -> APIRouter:
     def sms_outbox(request: Request, token: BearerToken, limit: int = Query(50, ge=1, le=500)) -> dict:
         """Return the newest texts the SMS channel sent, for staff who work the queue.
 
-        With the local provider this outbox is the only place the texts can be read. Front desk
-        sees the phone number's last four digits only.
+        With the local provider this outbox is the only place the texts can be read. Only staff of
+        the SMS channel's organization see it, and front desk sees the number's last four digits.
         """
         staff = handoff.staff_member(token)
         channel = getattr(request.app.state, "sms", None)
-        if channel is None:
+        # NOTE: with SMS_ORGANIZATION_ID unset the scheduling API serves SMS only when it holds a
+        # single organization, so every staff member is of that organization.
+        owner = channel.settings.organization_id if channel is not None else None
+        if channel is None or (owner is not None and owner != staff.organization_id):
             return {"enabled": False, "messages": []}
         sent = [message.to_json() for message in channel.outbox.messages()][-limit:][::-1]
         if staff.role == "front_desk":

@@ -19,6 +19,9 @@ class SmsChannelSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     provider: Literal["local", "twilio"] = Field("local", alias="SMS_PROVIDER")
+    organization_id: int | None = Field(
+        None, alias="SMS_ORGANIZATION_ID", ge=1,
+        description="Organization whose patients text this number; only its staff see the outbox.")
     public_url: str | None = Field(
         None, alias="SMS_PUBLIC_URL",
         description="Public base URL Twilio posts to, e.g. https://clinic.example.com; signatures cover it.")
