@@ -164,3 +164,18 @@ def test_session_store_holds_no_token(auth_app: AuthApp) -> None:
     assert info["session_id"] != token
     assert auth_app.sessions.store.get(f"session:{token}") is None
     assert auth_app.sessions.store.get(f"session:{info['session_id']}") is not None
+
+
+def test_sign_in_events_carry_source(auth_app: AuthApp) -> None:
+    headers = {"User-Agent": "clinic-test-browser/1.0"}
+    auth_app.client.post("/v1/auth/staff/sign-in", headers=headers,
+                         json={"email": "front.desk@example.com", "password": "wrong password here"})
+    auth_app.client.post("/v1/auth/staff/sign-in", headers=headers,
+                         json={"email": "front.desk@example.com", "password": DEMO_STAFF_PASSWORD})
+
+    sign_ins = {name: fields for name, fields in auth_app.events if name.startswith("auth.sign_in")}
+
+    assert set(sign_ins) == {"auth.sign_in", "auth.sign_in_failed"}
+    for fields in sign_ins.values():
+        assert fields["ip"]
+        assert fields["user_agent"] == "clinic-test-browser/1.0"
