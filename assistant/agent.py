@@ -97,8 +97,14 @@ class ChatService:
         self.handoff_listeners: list[HandoffListener] = []
         self._key: bytes | None = None
 
-    def start(self, token: str, channel: str = "web", engine: str | None = None) -> Conversation:
-        """Open a conversation for the token's patient; raise NotAuthenticated for a bad token."""
+    def start(
+        self, token: str, channel: str = "web", engine: str | None = None, reply_to: str | None = None
+    ) -> Conversation:
+        """Open a conversation for the token's patient; raise NotAuthenticated for a bad token.
+
+        `reply_to` is the address that staff replies go to on channels without a page, such as
+        the patient's phone number for SMS.
+        """
         with self._client(token) as client:
             patient = self._patient(client)
         conversation = Conversation.new(
@@ -107,6 +113,7 @@ class ChatService:
             language=patient.get("preferred_language") or "en",
             engine=engine or self.settings.engine,
         )
+        conversation.reply_to = reply_to
         self.store.save(conversation.id, conversation.to_document())
         logger.info("conversation started", extra={"conversation_id": conversation.id, "channel": channel})
         return conversation

@@ -47,6 +47,7 @@ class Conversation:
 
     `messages` is the agent's history. `timeline` is what the patient saw, plus staff replies,
     notices and tool outcomes, each entry numbered by `seq` (see `assistant.handoff.timeline`).
+    `reply_to` is where staff replies are sent on a channel without a page (the SMS number).
     `handoff` is the state of the current or last escalation, and `tool_errors` counts each
     tool's repeated errors, which can offer a person.
     """
@@ -62,6 +63,7 @@ class Conversation:
     vault: str | None = None
     timeline: list[dict] = field(default_factory=list)
     handoff: dict | None = None
+    reply_to: str | None = None
     tool_errors: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -88,6 +90,7 @@ class Conversation:
             "vault": self.vault,
             "timeline": self.timeline[-MAX_TIMELINE_ENTRIES:],
             "handoff": self.handoff,
+            "reply_to": self.reply_to,
             "tool_errors": self.tool_errors,
         }
 
@@ -105,6 +108,7 @@ class Conversation:
             vault=document.get("vault"),
             timeline=document.get("timeline", []),
             handoff=document.get("handoff"),
+            reply_to=document.get("reply_to"),
             tool_errors=document.get("tool_errors", {}),
         )
 

@@ -47,6 +47,8 @@ class HandoffService:
         self.store = store
         self.broadcaster = broadcaster
         self._api_url = api_url
+        # Set by the SMS channel: sends a staff reply as a text, given (phone, text, language).
+        self.text_sender: Callable[[str, str, str], object] | None = None
 
     def client(self, token: str) -> StaffClient:
         if not token:
@@ -107,8 +109,11 @@ class HandoffService:
                                "in the queue before replying; only the staff member who claimed it may reply.")
             entry = append_entry(conversation, "staff", text, staff_id=staff.account_id)
             self._save(conversation)
+        if conversation.channel == "sms" and conversation.reply_to and self.text_sender is not None:
+            # A texting patient has no page to read the reply on, so it goes out as a text.
+            self.text_sender(conversation.reply_to, text, conversation.language)
         emit("handoff.reply_sent", staff_id=staff.account_id, conversation_id=conversation.id,
-             escalation_id=state.get("escalation_id"), chars=len(text))
+             escalation_id=state.get("escalation_id"), chars=len(text), channel=conversation.channel)
         self._publish({"type": "conversation.updated", "conversation_id": conversation.id})
         return entry
 

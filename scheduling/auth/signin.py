@@ -20,7 +20,7 @@ from scheduling.auth.schemas import SessionOut, SignInRequest
 from scheduling.auth.throttle import Throttle, account_key, address_key
 from scheduling.config import Settings
 from scheduling.errors import ApiError
-from scheduling.events import emit
+from scheduling.events import MAX_FIELD_CHARS, emit
 from scheduling.sessions.service import SessionRecord, SessionService
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def password_sign_in(kind: str, body: SignInRequest, request: Request, response:
     matched = _first_match(candidates, body.password, settings)
     if matched is None:
         throttle.record_failure(keys[0], keys[1], now)
-        emit("auth.sign_in_failed", kind=kind, ip=address, user_agent=request.headers.get("user-agent", "")[:200])
+        emit("auth.sign_in_failed", kind=kind, ip=address, user_agent=request.headers.get("user-agent", "")[:MAX_FIELD_CHARS])
         logger.info("Rejected a %s sign-in", kind)
         raise ApiError(401, "invalid_credentials", INVALID_CREDENTIALS_MESSAGE)
 
@@ -74,7 +74,7 @@ def password_sign_in(kind: str, body: SignInRequest, request: Request, response:
     session.commit()
     set_session_cookie(response, request, token, settings, kind)
     emit("auth.sign_in", kind=kind, account_id=matched.id, organization_id=matched.organization_id,
-         mfa_pending=not mfa_verified, ip=address, user_agent=request.headers.get("user-agent", "")[:200])
+         mfa_pending=not mfa_verified, ip=address, user_agent=request.headers.get("user-agent", "")[:MAX_FIELD_CHARS])
     return session_out(token, record, enrolled)
 
 

@@ -22,7 +22,7 @@ MAX_MESSAGES = 1000
 
 @dataclass(frozen=True)
 class OutboxMessage:
-    """One sent (or failed) text. `kind` is reply, keyword, code or reminder."""
+    """One sent (or failed) text. `kind` is reply, keyword, code, reminder or staff (a staff reply)."""
 
     id: str
     to: str

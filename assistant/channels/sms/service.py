@@ -191,7 +191,7 @@ class SmsChannel:
         self.reply(phone, session, "sms_identity_locked")
 
     def _on_verified(self, phone: str, session: SmsSession, verified: Verified) -> None:
-        conversation = self.chat.start(verified.token, channel="sms")
+        conversation = self.chat.start(verified.token, channel="sms", reply_to=phone)
         session.stage, session.failures = "verified", 0
         session.patient_id, session.token = verified.patient_id, verified.token
         session.token_expires_at = self.clock() + verified.expires_in
@@ -234,5 +234,5 @@ class SmsChannel:
         try:
             return self.chat.conversation_for(session.conversation_id, session.token).tools.pending
         except ConversationNotFound:
-            session.conversation_id = self.chat.start(session.token, channel="sms").id
+            session.conversation_id = self.chat.start(session.token, channel="sms", reply_to=phone).id
             return None

@@ -62,6 +62,10 @@ def install_sms(app: FastAPI, chat_service: ChatService, *, settings: SmsChannel
                          sessions or build_session_store(settings.redis_url, settings.session_ttl_seconds))
     seen = seen or build_seen_messages(settings.redis_url, settings.seen_ttl_seconds)
     app.state.sms = channel
+    handoff = getattr(app.state, "handoff", None)
+    if handoff is not None:
+        # Staff replies to a texting patient go out as texts.
+        handoff.text_sender = lambda to, text, language: sender.send(to, text, "staff", language)
 
     @app.post(path, include_in_schema=False)
     async def twilio_inbound(request: Request, background: BackgroundTasks) -> Response:
