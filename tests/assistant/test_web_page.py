@@ -1,43 +1,60 @@
 """The patient chat page in Chromium, against the whole web app on SQLite over real HTTP.
 
-Each test signs a seeded demo patient in through the page and checks the text the page shows, and
-for bookings also the appointment state in the scheduling API afterwards.
+Each test signs a seeded demo patient in through the page with the portal password, plus a TOTP
+code when the patient turned TOTP on. It checks the text the page shows, and for bookings also
+the appointment state in the scheduling API afterwards. Screenshots of the sign-in steps go to
+SCREENSHOT_DIR.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 
-from tests.fixtures.services import DemoPatient
-from tests.fixtures.web import CONVERSATION_TTL_SECONDS, WebAppServer, start_web_app_server
+from scheduling.seed import DEMO_PATIENT_PASSWORD
+from tests.fixtures.web import CONVERSATION_TTL_SECONDS, WebAppServer, sign_in_patient
 
 pytestmark = pytest.mark.browser
 
-SHORT_TOKEN_TTL_SECONDS = 4
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/chat-page-screenshots"))
+# Patient sessions end after PATIENT_IDLE_MINUTES (default 15) without a request.
+PATIENT_IDLE_SECONDS = 15 * 60
+# ACCOUNT_FAILURE_LIMIT default: this many wrong passwords lock the email for LOCKOUT_BASE_SECONDS.
+ACCOUNT_FAILURE_LIMIT = 5
+LOCKOUT_BASE_SECONDS = 60
 
 
-def sign_in(page, base_url: str, email: str, date_of_birth: str) -> None:
-    """Open the page and submit the sign-in form."""
-    page.goto(base_url + "/")
-    submit_sign_in(page, email, date_of_birth)
-
-
-def submit_sign_in(page, email: str, date_of_birth: str) -> None:
+def submit_sign_in(page, email: str, password: str) -> None:
     """Fill and submit the sign-in form on the open page, finding each field by its label."""
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Date of birth").fill(date_of_birth)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
 
-def sign_in_as(page, server: WebAppServer, patient: DemoPatient) -> None:
-    sign_in(page, server.base_url, patient.email, patient.date_of_birth.isoformat())
-    page.locator("#chat").wait_for(state="visible")
+def sign_in_error(page) -> str:
+    """Wait for the sign-in form's error and return its text."""
+    error = page.locator("#sign-in-error")
+    error.wait_for(state="visible")
+    return error.inner_text()
+
+
+def failed_sign_in(page, email: str, password: str) -> str:
+    """Submit the sign-in form, wait until the page has handled the response, return the error."""
+    with page.expect_response(lambda response: response.url.endswith("/auth/patient/sign-in")):
+        submit_sign_in(page, email, password)
+    page.wait_for_function("!document.querySelector('#sign-in-button').disabled")
+    return sign_in_error(page)
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / name), full_page=True)
 
 
 def assistant_replies(page) -> list[str]:
@@ -111,7 +128,7 @@ def test_book_reschedule_cancel(browser_page, web_app_server, patient_api):
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
 
-    sign_in_as(page, web_app_server, web_app_server.patients[0])
+    sign_in_patient(page, web_app_server, web_app_server.patients[0])
     assert page.evaluate("document.activeElement.id") == "message"
     assert len(assistant_replies(page)) == 1
 
@@ -174,35 +191,150 @@ def test_book_reschedule_cancel(browser_page, web_app_server, patient_api):
     assert page_errors == []
 
 
-def test_wrong_sign_in_hides_which_field(browser_page, web_app_server):
+def test_wrong_password_hides_which_field(browser_page, web_app_server):
     page = browser_page
     patient = web_app_server.patients[0]
-    wrong_birthday = (patient.date_of_birth + dt.timedelta(days=1)).isoformat()
     attempts = [
-        (patient.email, wrong_birthday),
-        ("nobody.here@example.com", patient.date_of_birth.isoformat()),
+        (patient.email, DEMO_PATIENT_PASSWORD + "-wrong"),
+        ("nobody.here@example.com", DEMO_PATIENT_PASSWORD),
     ]
 
+    page.goto(web_app_server.base_url + "/")
+    screenshot(page, "sign-in.png")
     messages = []
-    for email, date_of_birth in attempts:
-        sign_in(page, web_app_server.base_url, email, date_of_birth)
-        error = page.locator("#sign-in-error")
-        error.wait_for(state="visible")
-        messages.append(error.inner_text())
+    for email, password in attempts:
+        messages.append(failed_sign_in(page, email, password))
         assert page.locator("#chat").is_hidden()
         assert page.get_by_role("button", name="Sign in").is_enabled()
+        assert page.get_by_label("Password").input_value() == ""
+    screenshot(page, "sign-in-wrong-password.png")
 
     assert messages[0] == messages[1]
-    assert "do not match" in messages[0]
-    sign_in(page, web_app_server.base_url, patient.email.upper(), patient.date_of_birth.isoformat())
+    assert messages[0] == "The email or password is incorrect. Check both and try again."
+    submit_sign_in(page, patient.email.upper(), DEMO_PATIENT_PASSWORD)
     page.locator("#chat").wait_for(state="visible")
     assert page.locator("#sign-in-error").is_hidden()
+    assert page.get_by_label("Password").input_value() == ""
+
+
+def test_locked_account_shows_wait(browser_page, web_app_server):
+    page = browser_page
+    patient = web_app_server.patients[2]
+    page.goto(web_app_server.base_url + "/")
+    for _ in range(ACCOUNT_FAILURE_LIMIT):
+        message = failed_sign_in(page, patient.email, "not-the-portal-password")
+        assert message.startswith("The email or password is incorrect.")
+
+    # Locked now, so even the right password is rejected before it is checked.
+    with page.expect_response(lambda response: response.url.endswith("/auth/patient/sign-in")) as answer:
+        submit_sign_in(page, patient.email, DEMO_PATIENT_PASSWORD)
+    message = sign_in_error(page)
+    screenshot(page, "sign-in-locked.png")
+
+    assert answer.value.status == 429
+    retry_after = int(answer.value.headers["retry-after"])
+    assert LOCKOUT_BASE_SECONDS - 2 <= retry_after <= LOCKOUT_BASE_SECONDS
+    wait = "1 minute" if retry_after == 60 else f"{retry_after} seconds"
+    assert message == (f"Too many failed sign-in attempts. Wait {wait}, then try again, "
+                       "or contact the clinic.")
+    assert page.locator("#chat").is_hidden()
+    assert page.get_by_role("button", name="Sign in").is_enabled()
+
+
+def test_sign_in_button_busy_while_pending(browser_page, web_app_server):
+    page = browser_page
+    patient = web_app_server.patients[0]
+    held_routes = []
+    page.route("**/auth/patient/sign-in", lambda route: held_routes.append(route))
+    page.goto(web_app_server.base_url + "/")
+    submit_sign_in(page, patient.email, DEMO_PATIENT_PASSWORD)
+    page.wait_for_function("document.querySelector('#sign-in-button').disabled")
+
+    button = page.locator("#sign-in-button")
+    assert len(held_routes) == 1
+    assert button.inner_text() == "Signing in…"
+    assert page.get_by_label("Password").input_value() == ""
+
+    held_routes[0].continue_()
+    page.locator("#chat").wait_for(state="visible")
+    assert button.is_enabled()
+    assert button.inner_text() == "Sign in"
+
+
+def test_totp_patient_signs_in_with_code(browser_page, web_app_server):
+    page = browser_page
+    patient = web_app_server.patients[2]
+    secret = web_app_server.enable_patient_totp(patient)
+    totp = pyotp.TOTP(secret)
+    now = dt.datetime.now(dt.timezone.utc)
+    valid_codes = {totp.at(now + dt.timedelta(seconds=offset)) for offset in (-30, 0, 30)}
+    wrong_code = next(code for code in ("123456", "654321", "111111") if code not in valid_codes)
+
+    page.goto(web_app_server.base_url + "/")
+    submit_sign_in(page, patient.email, DEMO_PATIENT_PASSWORD)
+    code_field = page.get_by_label("Authentication code")
+    code_field.wait_for()
+    assert page.locator("#sign-in").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "totp-code"
+    screenshot(page, "sign-in-totp.png")
+
+    code_field.fill(wrong_code)
+    page.get_by_role("button", name="Verify").click()
+    error = page.locator("#mfa-error")
+    error.wait_for(state="visible")
+    assert "wrong" in error.inner_text()
+    assert page.locator("#chat").is_hidden()
+
+    code_field.fill(web_app_server.totp_code(patient.email))
+    page.get_by_role("button", name="Verify").click()
+    page.locator("#chat").wait_for(state="visible")
+    assert page.locator("#mfa").is_hidden()
+    assert len(assistant_replies(page)) == 1
+    reply = say(page, "what appointments do I have")
+    assert "appointment" in reply.lower()
+
+
+def test_totp_cancel_returns_to_password(browser_page, web_app_server):
+    page = browser_page
+    patient = web_app_server.patients[2]
+    web_app_server.enable_patient_totp(patient)
+    page.goto(web_app_server.base_url + "/")
+    submit_sign_in(page, patient.email, DEMO_PATIENT_PASSWORD)
+    page.get_by_label("Authentication code").wait_for()
+
+    page.get_by_role("button", name="Cancel").click()
+    page.locator("#sign-in").wait_for(state="visible")
+    assert page.locator("#mfa").is_hidden()
+    assert page.get_by_label("Email").input_value() == patient.email
+    assert page.evaluate("document.activeElement.id") == "password"
+
+
+def test_sign_out_ends_session(browser_page, web_app_server):
+    page = browser_page
+    patient = web_app_server.patients[0]
+    page.goto(web_app_server.base_url + "/")
+    with page.expect_response(lambda response: response.url.endswith("/auth/patient/sign-in")) as answer:
+        submit_sign_in(page, patient.email, DEMO_PATIENT_PASSWORD)
+    token = answer.value.json()["session_token"]
+    page.locator("#chat").wait_for(state="visible")
+    page.get_by_label("Message").fill("a draft the next person must not see")
+
+    with page.expect_response(lambda response: response.url.endswith("/auth/sign-out")):
+        page.get_by_role("button", name="Sign out").click()
+
+    assert page.locator("#chat").is_hidden()
+    assert page.get_by_label("Email").input_value() == ""
+    assert page.locator("#log li").count() == 0
+    assert page.get_by_label("Message").input_value() == ""
+    me = httpx.get(web_app_server.scheduling_url + "/v1/patients/me",
+                   headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert me.status_code == 401
 
 
 def test_empty_message_is_not_sent(browser_page, web_app_server):
     page = browser_page
     posts = count_message_posts(page)
-    sign_in_as(page, web_app_server, web_app_server.patients[0])
+    sign_in_patient(page, web_app_server, web_app_server.patients[0])
     message = page.get_by_label("Message")
 
     message.fill("")
@@ -221,7 +353,7 @@ def test_empty_message_is_not_sent(browser_page, web_app_server):
 
 def test_typed_text_kept_when_server_is_down(browser_page, web_app_server):
     page = browser_page
-    sign_in_as(page, web_app_server, web_app_server.patients[0])
+    sign_in_patient(page, web_app_server, web_app_server.patients[0])
     web_app_server.stop()
 
     message = page.get_by_label("Message")
@@ -240,7 +372,7 @@ def test_typed_text_kept_when_server_is_down(browser_page, web_app_server):
 
 def test_typed_text_kept_when_conversation_expired(browser_page, web_app_server):
     page = browser_page
-    sign_in_as(page, web_app_server, web_app_server.patients[0])
+    sign_in_patient(page, web_app_server, web_app_server.patients[0])
     web_app_server.store_clock.advance(CONVERSATION_TTL_SECONDS + 1)
 
     message = page.get_by_label("Message")
@@ -258,35 +390,64 @@ def test_typed_text_kept_when_conversation_expired(browser_page, web_app_server)
     assert page.locator("#chat-error").is_hidden()
 
 
-def test_expired_token_asks_to_sign_in_again(browser_page, tmp_path: Path):
+def test_idle_session_keeps_draft(browser_page, web_app_server):
     page = browser_page
-    with start_web_app_server(tmp_path / "short-token",
-                              token_ttl_seconds=SHORT_TOKEN_TTL_SECONDS) as server:
-        patient = server.patients[0]
-        sign_in_as(page, server, patient)
-        signed_in_at = time.monotonic()
-        message = page.get_by_label("Message")
-        message.fill("what appointments do I have")
-        time.sleep(max(0.0, SHORT_TOKEN_TTL_SECONDS + 0.2 - (time.monotonic() - signed_in_at)))
-        message.press("Enter")
+    patient = web_app_server.patients[0]
+    sign_in_patient(page, web_app_server, patient)
+    offers = say(page, "I need a checkup next Tuesday morning")
+    assert "2." in offers
+    web_app_server.scheduling_clock.advance(PATIENT_IDLE_SECONDS + 1)
 
-        error = page.locator("#sign-in-error")
-        error.wait_for(state="visible")
-        assert "sign in again" in error.inner_text().lower()
-        assert page.locator("#chat").is_hidden()
-        assert page.evaluate("document.activeElement.id") == "email"
+    message = page.get_by_label("Message")
+    message.fill("the second one")
+    message.press("Enter")
 
-        submit_sign_in(page, patient.email, patient.date_of_birth.isoformat())
-        page.locator("#chat").wait_for(state="visible")
-        # No turn is sent after this sign-in, because a turn can outlast the short token.
-        assert message.input_value() == "what appointments do I have"
-        assert page.locator("#log li").count() == 1
-        assert page.locator("#sign-in").is_hidden()
+    assert "sign in again" in sign_in_error(page).lower()
+    screenshot(page, "sign-in-expired.png")
+    assert page.locator("#chat").is_hidden()
+    # The conversation is off the page until the patient signs in again.
+    assert page.locator("#log li").count() == 0
+    assert page.get_by_label("Email").input_value() == patient.email
+    assert page.evaluate("document.activeElement.id") == "password"
+
+    page.get_by_label("Password").fill(DEMO_PATIENT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("#chat").wait_for(state="visible")
+    assert page.locator("#sign-in").is_hidden()
+    assert message.input_value() == "the second one"
+    assert assistant_replies(page)[1] == offers
+    assert page.locator("#log li.not-sent").count() == 1
+    assert "signed in again" in page.locator("#log li.notice").last.inner_text()
+    screenshot(page, "chat-resumed.png")
+
+    summary = say(page, message.input_value())
+    assert summary.startswith("Book ")
+    assert page.locator("#chat-error").is_hidden()
+
+
+def test_other_patient_after_expiry_starts_fresh(browser_page, web_app_server):
+    page = browser_page
+    first, second = web_app_server.patients[0], web_app_server.patients[2]
+    sign_in_patient(page, web_app_server, first)
+    say(page, "I need a checkup next Tuesday morning")
+    web_app_server.scheduling_clock.advance(PATIENT_IDLE_SECONDS + 1)
+    message = page.get_by_label("Message")
+    message.fill("the second one")
+    message.press("Enter")
+    sign_in_error(page)
+
+    submit_sign_in(page, second.email, DEMO_PATIENT_PASSWORD)
+    page.locator("#chat").wait_for(state="visible")
+
+    assert page.locator("#log li").count() == 1
+    assert len(assistant_replies(page)) == 1
+    assert message.input_value() == ""
+    assert "Tuesday" not in page.locator("#log").inner_text()
 
 
 def test_waiting_state_while_reply_pending(browser_page, web_app_server):
     page = browser_page
-    sign_in_as(page, web_app_server, web_app_server.patients[0])
+    sign_in_patient(page, web_app_server, web_app_server.patients[0])
     held_routes = []
     page.route("**/api/conversations/*/messages", lambda route: held_routes.append(route))
 
