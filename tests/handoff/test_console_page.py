@@ -16,7 +16,7 @@ import pyotp
 import pytest
 
 from scheduling.seed import DEMO_STAFF_PASSWORD
-from tests.fixtures.web import PAGE_TIMEOUT_MS
+from tests.fixtures.web import PAGE_TIMEOUT_MS, sign_in_patient
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +46,7 @@ def staff_sign_in(page, base_url: str) -> None:
 
 
 def patient_sign_in(page, server, patient) -> None:
-    page.goto(server.base_url + "/")
-    page.get_by_label("Email").fill(patient.email)
-    page.get_by_label("Date of birth").fill(patient.date_of_birth.isoformat())
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("#chat").wait_for(state="visible")
+    sign_in_patient(page, server, patient)
 
 
 def patient_says(page, text: str) -> str:
