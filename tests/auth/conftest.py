@@ -25,12 +25,12 @@ from scheduling import events
 from scheduling.account_models import StaffMember
 from scheduling.app import create_app
 from scheduling.auth.crypto import encrypt_secret
-from scheduling.auth.passwords import hash_password
 from scheduling.config import Settings
-from scheduling.models import Escalation, Organization, Patient, Site
+from scheduling.models import Escalation, Patient, Site
 from scheduling.seed import DEMO_STAFF_PASSWORD, seed_demo
 from scheduling.sessions.service import SessionService
 from scheduling.sessions.store import KeyValueStore, MemoryStore, RedisStore
+from tests.fixtures.tenants import add_other_tenant
 
 TEST_SECRET = "auth-test-secret-that-is-long-enough-for-hs256"
 START = dt.datetime.now(dt.timezone.utc).replace(hour=18, minute=0, second=0, microsecond=0)
@@ -111,25 +111,15 @@ def _enrol_totp(staff: StaffMember, settings: Settings) -> str:
 
 
 def _add_other_tenant(session: Session, settings: Settings) -> tuple[StaffMember, int, int]:
-    org = Organization(name="Other Tenant Demo Clinic")
-    session.add(org)
-    session.flush()
-    site = Site(organization_id=org.id, name="Elsewhere Clinic", city="Elsewhere",
-                address="1 Other Road", time_zone="America/Chicago")
-    patient = Patient(organization_id=org.id, first_name="Quinn", last_name="Otherly",
-                      date_of_birth=dt.date(1990, 2, 3), phone="(312) 555-0199",
-                      email="quinn.otherly@example.com")
-    session.add_all([site, patient])
-    session.flush()
-    patient.home_site_id = site.id
-    admin = StaffMember(organization_id=org.id, email=OTHER_ADMIN_EMAIL,
-                        display_name="Other Admin", role="admin",
-                        password_hash=hash_password(DEMO_STAFF_PASSWORD, settings))
+    other = add_other_tenant(session, settings, name="Other Tenant Demo Clinic", staff_email=OTHER_ADMIN_EMAIL,
+                             role="admin", staff_name="Other Admin", patient_email="quinn.otherly@example.com",
+                             patient_last_name="Otherly")
+    org, patient, admin = other.organization, other.patient, other.staff
     escalation = Escalation(organization_id=org.id, patient_id=patient.id,
                             conversation_id="other-conversation", reason="other tenant",
                             priority="normal", channel="web", summary="synthetic", status="open",
                             created_at=START)
-    session.add_all([admin, escalation])
+    session.add(escalation)
     session.flush()
     return admin, patient.id, escalation.id
 

@@ -6,7 +6,6 @@ account can complete TOTP at most twice per 30-second step, so a test signs each
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +15,8 @@ import httpx
 import pytest
 
 from scheduling import events
-from scheduling.account_models import StaffMember
-from scheduling.auth.passwords import hash_password
-from scheduling.models import Organization, Patient, Site
-from scheduling.seed import DEMO_STAFF_PASSWORD
 from tests.fixtures.services import DemoPatient
+from tests.fixtures.tenants import add_other_tenant
 from tests.fixtures.web import WebAppServer, start_web_app_server
 
 OTHER_TENANT_EMAIL = "front.desk@other-tenant.example.com"
@@ -86,20 +82,9 @@ def recorded_events() -> Iterator[list[tuple[str, dict[str, Any]]]]:
 def other_tenant_staff(handoff_server: WebAppServer) -> str:
     """Add a second organization with a front-desk member; return that member's email."""
     with handoff_server.session_factory() as session:
-        org = Organization(name="Other Tenant Clinic")
-        session.add(org)
-        session.flush()
-        site = Site(organization_id=org.id, name="Elsewhere Clinic", city="Elsewhere",
-                    address="1 Other Road", time_zone="America/Chicago")
-        patient = Patient(organization_id=org.id, first_name="Quinn", last_name="Otherly",
-                          date_of_birth=dt.date(1990, 2, 3), phone="(312) 555-0199",
-                          email="quinn.otherly@example.com")
-        session.add_all([site, patient])
-        session.flush()
-        patient.home_site_id = site.id
-        session.add(StaffMember(organization_id=org.id, email=OTHER_TENANT_EMAIL, display_name="Other Desk",
-                                role="front_desk", password_hash=hash_password(DEMO_STAFF_PASSWORD, handoff_server.settings),
-                                sites=[site]))
+        add_other_tenant(session, handoff_server.settings, name="Other Tenant Clinic", staff_email=OTHER_TENANT_EMAIL,
+                         role="front_desk", staff_name="Other Desk", patient_email="quinn.otherly@example.com",
+                         patient_last_name="Otherly", staff_on_site=True)
         session.commit()
     return OTHER_TENANT_EMAIL
 
