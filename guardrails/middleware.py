@@ -50,6 +50,7 @@ class GuardrailsMiddleware(AgentMiddleware):
         self.vault = vault
         self.on_prompt = on_prompt
         self.on_response = on_response
+        self._deidentified: dict[str, str] = {}
 
     def wrap_model_call(
         self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]
@@ -119,7 +120,14 @@ class GuardrailsMiddleware(AgentMiddleware):
         return {"tool_calls": tool_calls, "invalid_tool_calls": invalid, "additional_kwargs": extra}
 
     def _deidentify_text(self, text: str) -> str:
-        return self.guardrails.deidentify(text, self.patient, self.vault).text
+        # Every model call of a turn resends the history, so each text is analysed once per turn.
+        # NOTE: the history is analysed again in each new turn; a long conversation costs one
+        # Presidio call per earlier message per turn.
+        cached = self._deidentified.get(text)
+        if cached is None:
+            cached = self.guardrails.deidentify(text, self.patient, self.vault).text
+            self._deidentified[text] = cached
+        return cached
 
     def _reidentified(self, response: Any) -> Any:
         if isinstance(response, AIMessage):
