@@ -1,9 +1,10 @@
 """The Twilio inbound webhook (`POST /sms/twilio/inbound`) and `install_sms`, which wires it.
 
 A request must carry a valid `X-Twilio-Signature` over SMS_PUBLIC_URL plus the request path
-(never the Host header, which a client controls) and the form parameters. Unsigned, tampered,
-other-account and replayed requests (a MessageSid already processed) get 403 and a
-`sms.webhook_rejected` event with ids only. An accepted request is answered at once with an
+(never the Host header, which a client controls) and the form parameters. Unsigned, tampered
+and other-account requests get 403 and a `sms.webhook_rejected` event with ids only. A repeated
+delivery of a MessageSid already accepted gets an empty 200 and is not handled again, with a
+`sms.webhook_duplicate` event. An accepted request is answered at once with an
 empty TwiML `<Response/>`; the replies go out through the provider after the response, so a
 slow model turn never delays Twilio's webhook.
 """
@@ -92,7 +93,11 @@ def install_sms(app: FastAPI, chat_service: ChatService, *, settings: SmsChannel
         if sid_for_log is None or not form.get("From"):
             return _rejected("malformed", None, 400)
         if not seen.first_time(sid):
-            return _rejected("replayed", sid)
+            # Twilio retries a delivery it saw time out; a 2xx stops the retries, and the text
+            # is not handled twice.
+            emit("sms.webhook_duplicate", message_sid=sid)
+            logger.info("Ignored a repeated delivery", extra={"message_sid": sid})
+            return Response(EMPTY_TWIML, media_type="application/xml")
         text = InboundText(message_sid=sid, sender=form["From"], body=form.get("Body", ""),
                            num_media=_int(form.get("NumMedia")))
         background.add_task(channel.handle_inbound, text)
