@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 AGENT_STEP_LIMIT = 16
 PromptObserver = Callable[[list[BaseMessage]], None]
-# Observers of every engine prompt in this process, whichever service sends it; the test suite
+# Observers of every engine prompt in this process, whichever service sends it. The test suite
 # registers one that fails any test whose prompts carry a seeded patient's identifiers.
 PROCESS_PROMPT_OBSERVERS: list[PromptObserver] = []
 HandoffListener = Callable[[str, dict], None]
@@ -280,7 +280,7 @@ class ChatService:
             observer(messages)
 
     def _apply_confirmation(self, conversation: Conversation, text: str, lexicon: Lexicon) -> None:
-        """Open the confirmation gate for this turn on a plain yes; any other answer drops the action.
+        """Open the confirmation gate for this turn on a plain yes; any other reply drops the action.
 
         A pending action is confirmable only in the turn right after its summary was shown.
         """

@@ -1,8 +1,9 @@
-"""What every booking tool shares: the per-conversation context, call records and the
+"""Shared parts of the booking tools: the per-conversation context, call records and the
 confirmation gate.
 
-A tool never raises into the agent. It returns a JSON result that the model reads, with
-`"status": "ok"`, `"confirmation_required"` or `"error"`, and records its outcome for the caller.
+A tool turns invalid arguments and every scheduling API error into a JSON result that the model
+reads, with `"status": "ok"`, `"confirmation_required"` or `"error"`, and records its outcome
+for the caller. Only a bug in the tool itself raises into the agent.
 """
 
 from __future__ import annotations
@@ -129,7 +130,10 @@ def build_tool(
     args_schema: type[BaseModel],
     run: Callable[[ToolContext, BaseModel], dict],
 ) -> StructuredTool:
-    """Wrap `run` as a LangChain tool that validates arguments, records the call and never raises."""
+    """Wrap `run` as a LangChain tool that validates arguments and records the call.
+
+    Validation and API errors become error results; any other exception is a bug and propagates.
+    """
 
     def invoke(**raw_args: Any) -> str:
         args = {key: value for key, value in raw_args.items() if value is not None}

@@ -164,12 +164,12 @@ class SchedulingGate:
             return self.http.get(path, headers={"Authorization": f"Bearer {self.token}"})
         except httpx.HTTPError as exc:
             logger.warning("Scheduling API request %s failed: %s", path, type(exc).__name__)
-            raise ApiError(503, "scheduling_unavailable", "The scheduling API did not answer. Try again shortly.") from exc
+            raise ApiError(503, "scheduling_unavailable", "The scheduling API did not respond. Try again shortly.") from exc
 
 
 @dataclass
 class TenantScope:
-    """Decides which records an officer may see; caches patient and alert answers per request."""
+    """Decides which records an officer may see; caches patient and alert lookups per request."""
 
     officer: Officer
     gate: SchedulingGate
@@ -228,7 +228,7 @@ def install_compliance(app: FastAPI, audit_log: AuditLog | None, scheduling_url_
 
     `scheduling_url_getter` returns the scheduling API's base URL, such as
     `http://127.0.0.1:8000/scheduling`, and is read on every request. Without `audit_log` every API
-    endpoint answers 503 `audit_unavailable`. `trusted` defaults to the log's own signing key.
+    endpoint returns 503 `audit_unavailable`. `trusted` defaults to the log's own signing key.
     """
     if ApiError not in app.exception_handlers:
         install_error_handlers(app)
@@ -279,7 +279,7 @@ def compliance_router(audit_log: AuditLog | None, scheduling_url_getter: Callabl
     def search(*, who: Caller = who_param, params: Annotated[SearchParams, Query()]) -> dict:
         """Search the audit log in seq order; page with `after_seq` = the previous `next_after_seq`.
 
-        A patient filter for a patient outside the officer's organization answers 404 `patient_not_found`.
+        A patient filter for a patient outside the officer's organization returns 404 `patient_not_found`.
         """
         if params.patient_id and not who.query.scope.owns_patient(params.patient_id):
             raise ApiError(404, "patient_not_found", "No patient with that id in your organization.", "patient_id")

@@ -21,7 +21,7 @@ TOKEN_MARGIN_SECONDS = 30
 
 @dataclass
 class SmsSession:
-    """What the channel remembers about one number.
+    """Channel state of one phone number.
 
     `stage` is new, identifying, awaiting_code or verified. `pending_action` is a reminder reply
     (C, R or X) waiting for verification; `pending_cancel` is a cancellation waiting for YES.

@@ -64,7 +64,7 @@ def decide(view: TurnView) -> Move:
             if move.text is not None and rule is not not_understood:
                 move.act.misunderstood = 0
             return move
-    raise AssertionError("the last rule always answers")
+    raise AssertionError("the last rule, not_understood, always returns a move")
 
 
 def problems(view: TurnView) -> Move | None:
@@ -166,7 +166,7 @@ def search(view: TurnView) -> Move | None:
 
 
 def site_question(view: TurnView) -> Move | None:
-    """Answer where a site is; with no site named, list every site's address."""
+    """Reply with a site's address, or with every site's address when none is named."""
     if not ({"address", "phone_number", "hours"} & set(view.state.requested)):
         return None
     sites = _sites_named(view)

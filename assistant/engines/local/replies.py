@@ -63,9 +63,9 @@ def _listed(args: dict, result: dict, act: Act, language: str) -> Move:
 
 
 def _pick_appointment(appointments: list[dict], act: Act, language: str) -> Move:
-    """Narrow the listed appointments by what the patient said; act on one or ask which."""
-    wanted = act.target or {}
-    matches = [item for item in appointments if all(item.get(key) == value for key, value in wanted.items() if key in SEARCH_KEYS)]
+    """Narrow the listed appointments by the patient's request, then act on one or ask which."""
+    requested = act.target or {}
+    matches = [item for item in appointments if all(item.get(key) == value for key, value in requested.items() if key in SEARCH_KEYS)]
     if len(matches) != 1 and len(appointments) == 1:
         matches = appointments
     if len(matches) == 1:
