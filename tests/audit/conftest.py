@@ -8,19 +8,17 @@ append-only and cannot be emptied between tests.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from assistant.audit.database import make_audit_engine, migrate
 from assistant.audit.keyring import load_keyring
 from assistant.audit.log import AuditLog
 from assistant.audit.payloads import PayloadCipher
 from assistant.audit.signing import TrustedKeys, load_signer
+from tests.fixtures.database import temporary_postgres_database
 
 
 @pytest.fixture
@@ -31,18 +29,8 @@ def audit_url(database_url: str) -> Iterator[str]:
         yield database_url
         return
 
-    name = f"audit_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        migrate(url)
+    with temporary_postgres_database(database_url, "audit_test", migrate) as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
